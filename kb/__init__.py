@@ -1,0 +1,1 @@
+"""Research knowledge base generator: sources + taxonomy -> Markdown pages for MkDocs."""

@@ -1,0 +1,108 @@
+"""Article pages: metadata, the full text with a permalink on every paragraph, and its tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kb.pages import Page
+from kb.pages.markup import attr, authors, front_matter, full_citation, text
+from kb.pages.plan import Plan
+from kb.pages.topics import admin_label
+from kb.tagging import Passage, TaggedArticle
+
+_PRECISION = {"day": "", "month": " (day unknown)", "year": " (month and day unknown)"}
+
+
+def render(plan: Plan) -> Iterator[Page]:
+    """One page per article."""
+    for tagged in plan.collection.articles:
+        yield Page(f"articles/{tagged.article.id}.md", article_page(plan, tagged))
+
+
+def tag_names(plan: Plan, tagged: TaggedArticle) -> list[str]:
+    """Display names of everything the article concerns (its page tags)."""
+    taxonomy = plan.taxonomy
+    return [admin_label(taxonomy.administration(a)) for a in tagged.administrations] + [
+        taxonomy.theme(t).name for t in tagged.themes
+    ]
+
+
+def article_page(plan: Plan, tagged: TaggedArticle) -> str:
+    """The page of one article."""
+    article = tagged.article
+    meta = {
+        "title": article.title,
+        "description": article.summary or f"{authors(article)}, {article.publisher or 'unknown publisher'}, {article.date.human()}.",
+        "tags": tag_names(plan, tagged),
+    }
+    lines = [front_matter(meta), f"# {text(article.title)}", ""]
+    if article.summary:
+        lines += [f"*{text(article.summary)}*", ""]
+    lines += [
+        f"- **Authors:** {text(', '.join(article.authors)) if article.authors else 'unknown'}"
+        + (f" ({text(article.affiliation)})" if article.affiliation else ""),
+        f"- **Publisher:** {text(article.publisher) if article.publisher else 'unknown'}",
+        f"- **Date:** {article.date.human()}{_PRECISION[article.date.precision]}",
+    ]
+    if article.series:
+        lines.append(f"- **Series:** {text(article.series)}")
+    lines.append(f"- **Original:** <{article.url}>" if article.url else "- **Original:** address unknown")
+    if article.rights:
+        lines.append(f"- **Rights:** {text(article.rights)}")
+    if article.title.startswith("["):
+        lines.append("- **Title:** supplied by the editors (the original has no headline)")
+    lines += ["", f"**Cite as:** {text(full_citation(article))}", ""]
+    lines += list(_concerns(plan, tagged))
+    lines += ["## Text", ""]
+    passages = {p.anchor: p for p in tagged.passages}
+    for block in article.blocks:
+        if block.kind == "heading":
+            lines += [f"### {text(block.text)} {{ #{block.anchor} }}", ""]
+        else:
+            lines += list(_paragraph(plan, passages[block.anchor]))
+    return "\n".join(lines)
+
+
+def _concerns(plan: Plan, tagged: TaggedArticle) -> Iterator[str]:
+    taxonomy = plan.taxonomy
+    admins = [f"[{text(admin_label(taxonomy.administration(a)))}](../administrations/{a}.md)" for a in tagged.administrations]
+    themes = [f"[{text(taxonomy.theme(t).name)}](../themes/{t}.md)" for t in tagged.themes]
+    yield f"**Administrations:** {' · '.join(admins) or 'none named'}  "
+    yield f"**Themes:** {' · '.join(themes) or 'none found'}"
+    yield ""
+    front = [a for a in tagged.administrations if tagged.from_front_matter_only(a)]
+    front += [t for t in tagged.themes if tagged.from_front_matter_only(t)]
+    if front:
+        yield f"*Tagged in the article's front matter, not found in its text: {', '.join(front)}.*"
+        yield ""
+
+
+def _paragraph(plan: Plan, passage: Passage) -> Iterator[str]:
+    number, anchor = passage.block.number, passage.anchor
+    link = f'[¶ {number}](#{anchor}){{ .kb-permalink aria-label="{attr(f"Permalink to paragraph {number}")}" }}'
+    yield f"{link} {text(passage.block.text)}"
+    yield f"{{ #{anchor} .kb-para }}"
+    yield ""
+    taxonomy = plan.taxonomy
+    why = dict(passage.evidence)
+    tags = [
+        f'[{text(admin_label(taxonomy.administration(a)))}](../administrations/{a}.md){{ title="{attr("matched: " + why[a])}" }}'
+        for a in passage.administrations
+    ] + [f'[{text(taxonomy.theme(t).name)}](../themes/{t}.md){{ title="{attr("matched: " + why[t])}" }}' for t in passage.themes]
+    cited = plan.quoted_on.get((passage.article.id, anchor), [])
+    if tags or cited:
+        parts = []
+        if tags:
+            parts.append("Concerns: " + " · ".join(tags))
+        if cited:
+            pages = [_page_link(plan, page) for page in cited]
+            parts.append("Quoted on: " + " · ".join(pages))
+        yield " — ".join(parts)
+        yield "{ .kb-ptags }"
+        yield ""
+
+
+def _page_link(plan: Plan, page: str) -> str:
+    kind, page_id = page.split("/")
+    name = admin_label(plan.taxonomy.administration(page_id)) if kind == "administrations" else plan.taxonomy.theme(page_id).name
+    return f"[{text(name)}](../{page}.md)"

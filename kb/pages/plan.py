@@ -1,0 +1,50 @@
+"""Which passages each administration and theme page quotes, decided once for all pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kb.tagging import Collection, Passage
+from kb.taxonomy import Administration, Theme
+
+# A topic page quotes at most this many passages per section, so that pages
+# stay readable (and small) as the collection grows; the rest are reached
+# through the article list below the quotes.
+KEY_PASSAGES = 12
+
+
+class Plan:
+    """The collection plus the quoting decisions shared by topic and article pages."""
+
+    def __init__(self, collection: Collection) -> None:
+        self.collection = collection
+        self.taxonomy = collection.taxonomy
+        self.quoted_on: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.admin_sections = {a.id: self._sections(a.id, self.taxonomy.themes, "themes") for a in self.taxonomy.administrations}
+        self.theme_sections = {t.id: self._sections(t.id, self.taxonomy.administrations, "administrations") for t in self.taxonomy.themes}
+        for kind, sections in (("administrations", self.admin_sections), ("themes", self.theme_sections)):
+            for page_id, groups in sections.items():
+                quoted = {(p.article.id, p.anchor) for _, passages, _ in groups for p in passages}
+                for key in sorted(quoted):
+                    self.quoted_on[key].append(f"{kind}/{page_id}")
+
+    def _sections(
+        self, tag: str, groups: tuple[Administration, ...] | tuple[Theme, ...], attribute: str
+    ) -> list[tuple[str | None, list[Passage], int]]:
+        """(group id or None for 'other', quoted passages, total) for one topic page."""
+        passages = [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
+        sections: list[tuple[str | None, list[Passage], int]] = []
+        for group in groups:
+            if group.id == tag:
+                continue
+            members = [p for p in passages if group.id in getattr(p, attribute)]
+            if members:
+                sections.append((group.id, members[:KEY_PASSAGES], len(members)))
+        rest = [p for p in passages if not [g for g in getattr(p, attribute) if g != tag]]
+        if rest:
+            sections.append((None, rest[:KEY_PASSAGES], len(rest)))
+        return sections
+
+    def passages_of(self, tag: str) -> list[Passage]:
+        """Every passage tagged with an administration or theme id, in collection order."""
+        return [p for a in self.collection.about(tag) for p in a.passages_about(tag)]

@@ -1,0 +1,163 @@
+"""Administration and theme pages: key passages quoted verbatim, grouped, linked to their paragraphs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kb.pages import Page
+from kb.pages.markup import byline, front_matter, plural, short_citation, text
+from kb.pages.plan import Plan
+from kb.tagging import Passage, TaggedArticle
+from kb.taxonomy import Administration, Taxonomy, Term
+
+
+def render(plan: Plan) -> Iterator[Page]:
+    """One page per administration and per theme."""
+    for admin in plan.taxonomy.administrations:
+        yield Page(f"administrations/{admin.id}.md", administration_page(plan, admin))
+    for theme in plan.taxonomy.themes:
+        yield Page(f"themes/{theme.id}.md", theme_page(plan, theme.id))
+
+
+def admin_label(admin: Administration) -> str:
+    """`Kishida administration`."""
+    return f"{admin.surname} administration"
+
+
+def term_text(term: Term) -> str:
+    """`4 October 2021 – 1 October 2024`, or `since …` while in office."""
+    start = f"{term.start.day} {term.start:%B %Y}"
+    return f"{start} – {term.end.day} {term.end:%B %Y}" if term.end else f"since {start}"
+
+
+def years(admin: Administration) -> str:
+    """`2012–2020`, `2006–2007 and 2012–2020`, or `2025–`."""
+    spans = [f"{t.start.year}–{t.end.year if t.end else ''}" for t in admin.terms]
+    return " and ".join(spans)
+
+
+def neighbours(taxonomy: Taxonomy, admin: Administration) -> list[tuple[Term, Administration | None, Administration | None]]:
+    """For each term: the administrations before and after it."""
+    terms = sorted((t.start, t, a) for a in taxonomy.administrations for t in a.terms)
+    out = []
+    for index, (_, term, owner) in enumerate(terms):
+        if owner.id == admin.id:
+            before = terms[index - 1][2] if index > 0 else None
+            after = terms[index + 1][2] if index + 1 < len(terms) else None
+            out.append((term, before, after))
+    return out
+
+
+def administration_page(plan: Plan, admin: Administration) -> str:
+    """The page of one administration."""
+    taxonomy = plan.taxonomy
+    articles = plan.collection.about(admin.id)
+    passages = plan.passages_of(admin.id)
+    native = " · ".join(n for n in (admin.ja, admin.ko) if n)
+    lines = [
+        front_matter({
+            "title": admin_label(admin),
+            "description": f"{admin_label(admin)} ({years(admin)}): {plural(len(articles), 'article')} and {plural(len(passages), 'passage')} of the collection.",
+            "tags": [admin_label(admin)],
+            "search": {"boost": 4},
+        }),
+        f"# {text(admin_label(admin))} ({years(admin)})",
+        "",
+        f"- **Prime minister:** {text(admin.name)}" + (f" ({text(native)})" if native else ""),
+    ]
+    for term, before, after in neighbours(taxonomy, admin):
+        line = f"- **Term of office:** {term_text(term)}"
+        if before:
+            line += f"; preceded by [{text(admin_label(before))}]({before.id}.md)"
+        if after:
+            line += f"; followed by [{text(admin_label(after))}]({after.id}.md)"
+        lines.append(line)
+    lines += [
+        f"- **In the collection:** {plural(len(articles), 'article')}, {plural(len(passages), 'passage')}",
+        "",
+    ]
+    counts = [(t, sum(1 for p in passages if t.id in p.themes)) for t in taxonomy.themes]
+    touched = [f"[{text(t.name)}](../themes/{t.id}.md) ({n})" for t, n in counts if n]
+    if touched:
+        lines += ["**Themes:** " + " · ".join(touched), ""]
+    lines += ["## Key passages by theme", ""]
+    if not passages:
+        lines += ["No passage of the collection concerns this administration yet.", ""]
+    for group, quoted, total in plan.admin_sections[admin.id]:
+        name = taxonomy.theme(group).name if group else "Other passages"
+        anchor = group or "other-passages"
+        lines += [f"### {text(name)} {{ #{anchor} }}", ""]
+        if group:
+            lines += [f"See also the theme page [{text(name)}](../themes/{group}.md).", ""]
+        lines += list(_quotes(quoted, total))
+    lines += list(_article_list(articles, admin.id))
+    return "\n".join(lines)
+
+
+def theme_page(plan: Plan, theme_id: str) -> str:
+    """The page of one theme."""
+    taxonomy = plan.taxonomy
+    theme = taxonomy.theme(theme_id)
+    articles = plan.collection.about(theme.id)
+    passages = plan.passages_of(theme.id)
+    native = " · ".join(n for n in (theme.ja, theme.ko) if n)
+    lines = [
+        front_matter({
+            "title": theme.name,
+            "description": theme.description,
+            "tags": [theme.name],
+            "search": {"boost": 4},
+        }),
+        f"# {text(theme.name)}",
+        "",
+    ]
+    if native:
+        lines += [f"*{text(native)}*", ""]
+    lines += [
+        text(theme.description),
+        "",
+        f"- **In the collection:** {plural(len(articles), 'article')}, {plural(len(passages), 'passage')}",
+    ]
+    if theme.related:
+        related = [f"[{text(taxonomy.theme(r).name)}]({r}.md)" for r in theme.related]
+        lines.append("- **Related themes:** " + " · ".join(related))
+    lines += ["", "## Passages by administration", ""]
+    if not passages:
+        lines += ["No passage of the collection concerns this theme yet.", ""]
+    for group, quoted, total in plan.theme_sections[theme.id]:
+        if group:
+            admin = taxonomy.administration(group)
+            lines += [f"### {text(admin_label(admin))} ({years(admin)}) {{ #{group} }}", ""]
+            lines += [f"See also the administration page [{text(admin_label(admin))}](../administrations/{group}.md).", ""]
+        else:
+            lines += ["### No administration named { #no-administration }", ""]
+        lines += list(_quotes(quoted, total))
+    lines += list(_article_list(articles, theme.id))
+    return "\n".join(lines)
+
+
+def _quotes(passages: list[Passage], total: int) -> Iterator[str]:
+    for passage in passages:
+        article = passage.article
+        label = f"{short_citation(article)}, ¶ {passage.block.number}"
+        yield f"> {text(passage.block.text)}"
+        yield ">"
+        yield f"> — [{text(label)}](../articles/{article.id}.md#{passage.anchor})"
+        yield ""
+    if total > len(passages):
+        yield f"*{total - len(passages)} more passages: see the articles below.*"
+        yield ""
+
+
+def _article_list(articles: tuple[TaggedArticle, ...], tag: str) -> Iterator[str]:
+    yield "## Articles"
+    yield ""
+    if not articles:
+        yield "None yet."
+        yield ""
+    for tagged in articles:
+        article = tagged.article
+        count = len(tagged.passages_about(tag))
+        why = plural(count, "passage") if count else "tagged in the article's front matter"
+        yield f"- {article.date.human()}: [{text(article.title)}](../articles/{article.id}.md), {text(byline(article))} ({why})"
+    yield ""

@@ -1,0 +1,309 @@
+"""Source files -> Articles: front matter checked field by field, body split into paragraphs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kb.dates import PartialDate
+from kb.problems import InputError, Problem, did_you_mean
+from kb.taxonomy import ID, Taxonomy
+from kb.yamlio import Entry, Value, YamlError, parse_mapping
+
+MAX_BYTES = 1_000_000
+MAX_FRONT_MATTER_LINES = 200
+EARLIEST_YEAR = 1945
+FIELDS = (
+    "title", "authors", "publisher", "date", "url", "series",
+    "affiliation", "summary", "rights", "administrations", "themes",
+)  # fmt: skip
+REQUIRED = ("title", "authors", "publisher", "date")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or section heading of an article, with its permanent anchor."""
+
+    kind: str  # "paragraph" or "heading"
+    text: str
+    anchor: str
+    number: int  # paragraph number on the page (1-based); 0 for headings
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source file, validated: metadata plus the verbatim text in blocks."""
+
+    id: str
+    path: str
+    title: str
+    authors: tuple[str, ...]
+    publisher: str | None
+    date: PartialDate
+    url: str | None
+    series: str | None
+    affiliation: str | None
+    summary: str | None
+    rights: str | None
+    administrations: tuple[str, ...]
+    themes: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        """The paragraphs, without headings."""
+        return tuple(b for b in self.blocks if b.kind == "paragraph")
+
+
+def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[Article, ...]:
+    """Read every `*.md` in `directory`; raise InputError listing every problem of every file."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    for path in sorted(directory.glob("*.md")):
+        display = f"{directory.name}/{path.name}"
+        found: list[Problem] = []
+        article = read_article(path, display, taxonomy, today, found)
+        problems += found
+        if article is not None and not found:
+            articles.append(article)
+    problems += _collection_problems(articles)
+    if problems:
+        raise InputError(problems)
+    return tuple(sorted(articles, key=lambda a: (a.date.key, a.id)))
+
+
+def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
+    """Parse one source file, appending what is wrong with it to `problems`."""
+
+    def fail(line: int | None, field: str, message: str) -> None:
+        problems.append(Problem(display, line, field, message))
+
+    article_id = path.stem
+    if not ID.match(article_id):
+        fail(None, "file name", f"'{path.name}' is not a valid id: use lowercase ascii words joined by hyphens, e.g. '2014-06-maslow-pragmatism-returns.md'")
+    text = _read_text(path, fail)
+    if text is None:
+        return None
+    split = _split_front_matter(text, fail)
+    if split is None:
+        return None
+    front, body, body_line = split
+    try:
+        entries = parse_mapping(front, first_line=2)
+    except YamlError as err:
+        fail(err.line, "front matter", err.message)
+        return None
+    fields = _Fields(entries, fail, taxonomy, today)
+    blocks = _blocks(body, body_line)
+    if not any(b.kind == "paragraph" for b in blocks):
+        fail(body_line, "body", "the article has no text; paste the article's paragraphs after the closing `---`, separated by blank lines")
+    article = fields.article(article_id, display, blocks)
+    return article
+
+
+def _read_text(path: Path, fail) -> str | None:  # type: ignore[no-untyped-def]
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        fail(None, "file", f"is {size:,} bytes, more than the {MAX_BYTES:,} allowed; is this really one article?")
+        return None
+    raw = path.read_bytes()
+    if not raw.strip():
+        fail(None, "file", "is empty; start from the template in CONTRIBUTING.md or run `python build_kb.py new`")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        fail(line, "file", f"is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); save the file as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, fail) -> tuple[str, str, int] | None:  # type: ignore[no-untyped-def]
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        fail(1, "front matter", "missing; the file must start with a line `---`, then `key: value` lines, then a line `---`")
+        return None
+    for index, line in enumerate(lines[1 : MAX_FRONT_MATTER_LINES + 1], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    fail(1, "front matter", "not closed; add a line `---` after the last `key: value` line")
+    return None
+
+
+def _blocks(body: str, first_line: int) -> tuple[Block, ...]:
+    chunks: list[tuple[int, list[str]]] = []
+    for offset, line in enumerate(body.split("\n")):
+        if line.strip():
+            if not chunks or chunks[-1][1] == []:
+                chunks.append((first_line + offset, []))
+            chunks[-1][1].append(line.strip())
+        elif chunks and chunks[-1][1]:
+            chunks.append((first_line + offset, []))
+    blocks: list[Block] = []
+    used: dict[str, int] = {}
+    number = 0
+    for line, parts in chunks:
+        if not parts:
+            continue
+        heading = _HEADING.match(parts[0]) if len(parts) == 1 else None
+        kind, text = ("heading", heading.group(2)) if heading else ("paragraph", " ".join(parts))
+        if kind == "paragraph":
+            number += 1
+        blocks.append(Block(kind, text, _anchor(kind, text, used), number if kind == "paragraph" else 0, line))
+    return tuple(blocks)
+
+
+def _anchor(kind: str, text: str, used: dict[str, int]) -> str:
+    # Derived from the paragraph's own words, so editing or inserting another
+    # paragraph never moves it; a repeated paragraph gets a numbered suffix.
+    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:7]
+    base = f"{'p' if kind == 'paragraph' else 's'}-{digest}"
+    used[base] = used.get(base, 0) + 1
+    return base if used[base] == 1 else f"{base}-{used[base]}"
+
+
+class _Fields:
+    """Typed access to front-matter entries, each check reporting with its line."""
+
+    def __init__(self, entries: list[Entry], fail, taxonomy: Taxonomy, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+        self.fail = fail
+        self.taxonomy = taxonomy
+        self.today = today
+        self.entries = {e.key: e for e in entries}
+        for entry in entries:
+            if entry.key not in FIELDS:
+                hint = did_you_mean(entry.key, FIELDS) or f"; known fields: {', '.join(FIELDS)}"
+                fail(entry.line, entry.key, f"unknown field{hint}")
+        for key in REQUIRED:
+            if key not in self.entries:
+                fail(1, key, f"required field missing; add `{key}:`" + (" (write `[]` or `null` when unknown)" if key in ("authors", "publisher") else ""))
+
+    def line(self, key: str) -> int | None:
+        return self.entries[key].line if key in self.entries else None
+
+    def value(self, key: str) -> Value:
+        return self.entries[key].value if key in self.entries else None
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.value(key)
+        if value is None:
+            if required and key in self.entries:
+                self.fail(self.line(key), key, "must not be empty")
+            return None
+        if not isinstance(value, str):
+            self.fail(self.line(key), key, f"must be a text, got {_describe(value)}")
+            return None
+        return self._line_text(key, value)
+
+    def _line_text(self, key: str, value: str) -> str | None:
+        folded = " ".join(value.split())
+        if _CONTROL.search(value.replace("\n", " ").replace("\t", " ")):
+            self.fail(self.line(key), key, "contains control characters; remove them")
+            return None
+        if not folded:
+            self.fail(self.line(key), key, "must not be empty")
+            return None
+        return folded
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.value(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(self.line(key), key, f"must be a list such as [\"A\", \"B\"], got {_describe(value)}")
+            return ()
+        out = []
+        for item in value:
+            if not isinstance(item, str):
+                self.fail(self.line(key), key, f"every item must be a text, got {_describe(item)}")
+                continue
+            text = self._line_text(key, item)
+            if text:
+                out.append(text)
+        return tuple(out)
+
+    def date(self) -> PartialDate:
+        value = self.value("date")
+        if "date" not in self.entries:
+            return PartialDate(1)
+        try:
+            date = PartialDate.parse(value.strip() if isinstance(value, str) else "")
+        except ValueError as err:
+            self.fail(self.line("date"), "date", f"{err}" if isinstance(value, str) else f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {_describe(value)}")
+            return PartialDate(1)
+        if date.first_day > self.today:
+            self.fail(self.line("date"), "date", f"{date.iso()} is in the future; give the publication date")
+        elif date.year < EARLIEST_YEAR:
+            self.fail(self.line("date"), "date", f"{date.iso()} is before {EARLIEST_YEAR}; check the year")
+        return date
+
+    def url(self) -> str | None:
+        url = self.text("url")
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+            self.fail(self.line("url"), "url", f"must be an http:// or https:// address, got {url!r}")
+            return None
+        return url
+
+    def ids(self, key: str, known: tuple[str, ...]) -> tuple[str, ...]:
+        ids = self.texts(key)
+        for tag in ids:
+            if tag not in known:
+                hint = did_you_mean(tag, known)
+                self.fail(self.line(key), key, f"unknown {key[:-1]} '{tag}'{hint} ({key} are defined in {self.taxonomy.path})")
+        return tuple(sorted(set(ids) & set(known)))
+
+    def article(self, article_id: str, display: str, blocks: tuple[Block, ...]) -> Article:
+        return Article(
+            id=article_id,
+            path=display,
+            title=self.text("title", required=True) or article_id,
+            authors=self.texts("authors"),
+            publisher=self.text("publisher"),
+            date=self.date(),
+            url=self.url(),
+            series=self.text("series"),
+            affiliation=self.text("affiliation"),
+            summary=self.text("summary"),
+            rights=self.text("rights"),
+            administrations=self.ids("administrations", tuple(a.id for a in self.taxonomy.administrations)),
+            themes=self.ids("themes", tuple(t.id for t in self.taxonomy.themes)),
+            blocks=blocks,
+        )
+
+
+def _collection_problems(articles: list[Article]) -> list[Problem]:
+    """Problems between files: the same URL or the same text under two ids."""
+    problems = []
+    by_url: dict[str, Article] = {}
+    by_text: dict[str, Article] = {}
+    for article in articles:
+        if article.url:
+            key = article.url.rstrip("/").lower()
+            if key in by_url:
+                problems.append(Problem(article.path, None, "url", f"same url as {by_url[key].path}; is this article already in the collection?"))
+            by_url.setdefault(key, article)
+        text = hashlib.sha1(" ".join(" ".join(p.text.split()) for p in article.paragraphs).lower().encode()).hexdigest()
+        if text in by_text:
+            problems.append(Problem(article.path, None, "body", f"same text as {by_text[text].path}; is this article already in the collection?"))
+        by_text.setdefault(text, article)
+    return problems
+
+
+def _describe(value: Value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
