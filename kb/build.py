@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,3 +48,29 @@ def generate(project: Project, today: dt.date | None = None) -> WriteReport:
     collection = tag_articles(articles, taxonomy)
     pages = render_pages(collection)
     return write_pages(pages, project.docs)
+
+
+def build_site(project: Project) -> int:
+    """Generate, then `mkdocs build --strict` into a fresh folder that replaces site/ only on success."""
+    generate(project)
+    site = project.root / "site"
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)],
+            cwd=project.root,
+            check=False,
+        )
+        if result.returncode != 0:
+            print("mkdocs build failed; site/ was left as it was.", file=sys.stderr)
+            return result.returncode
+        old = project.root / ".site-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if site.exists():
+            site.rename(old)
+        staging.rename(site)
+        shutil.rmtree(old, ignore_errors=True)
+        print(f"Built the site into {site}.")
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

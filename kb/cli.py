@@ -6,31 +6,50 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.build import Project, check, generate
+from kb.build import Project, build_site, check, generate
 from kb.problems import InputError
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    report = generate(project)
+    print(f"Generated pages under docs/: {len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed.")
+    return 0
+
+
+def _check(project: Project, args: argparse.Namespace) -> int:
+    _, articles = check(project)
+    if args.format == "text":
+        print(f"OK: taxonomy.yml and {len(articles)} sources are valid.")
+    return 0
+
+
+def _site(project: Project, args: argparse.Namespace) -> int:
+    return build_site(project)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one subcommand per task."""
+    top = argparse.ArgumentParser(prog="build_kb.py", description="Generate the knowledge base from sources/ and taxonomy.yml.")
+    top.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: the current folder)")
+    top.set_defaults(run=_build, format="text")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("build", help="generate the pages under docs/ (the default)").set_defaults(run=_build)
+    check_cmd = commands.add_parser("check", help="validate sources and taxonomy only; write nothing")
+    check_cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations")
+    check_cmd.set_defaults(run=_check)
+    commands.add_parser("site", help="generate, then build the static site into site/ (swapped in only on success)").set_defaults(run=_site)
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command and return the process exit status."""
-    parser = argparse.ArgumentParser(prog="build_kb.py", description="Generate the knowledge base pages from sources/ and taxonomy.yml.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: the current folder)")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("build", help="generate the pages under docs/ (the default)")
-    check_cmd = commands.add_parser("check", help="validate sources and taxonomy only; write nothing")
-    check_cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations")
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     project = Project(args.root.resolve())
-    style = getattr(args, "format", "text")
     try:
-        if args.command == "check":
-            _, articles = check(project)
-            print(f"OK: taxonomy and {len(articles)} sources are valid.")
-        else:
-            report = generate(project)
-            print(f"Generated {len(report.written)} changed, {report.unchanged} unchanged and removed {len(report.removed)} pages under docs/.")
+        return int(args.run(project, args))
     except InputError as err:
+        stream = sys.stdout if args.format == "github" else sys.stderr
         for problem in err.problems:
-            print(problem.format(style), file=sys.stderr if style == "text" else sys.stdout)
+            print(problem.format(args.format), file=stream)
         print(str(err), file=sys.stderr)
         return 1
-    return 0

@@ -1,0 +1,61 @@
+"""Shared fixtures: a throwaway copy of the project, and the real site built from it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a project needs to build; generated folders and caches are left behind.
+PROJECT_FILES = ("mkdocs.yml", "taxonomy.yml", "sources", "docs", "hooks", "overrides", "kb")
+
+
+def copy_project(target: Path, sources: Path | None = None) -> Path:
+    """Copy the project (optionally with another sources/ folder) into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if name == "sources" and sources is not None:
+            src = sources
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", "administrations", "themes", "articles", "explore"))
+        elif src.exists():
+            shutil.copy2(src, target / name)
+    return target
+
+
+def mkdocs_build(project: Path, site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` on a project folder."""
+    site = site or project / "site"
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+
+
+@pytest.fixture(scope="session")
+def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Make a fresh project copy: project_factory(name, sources=None)."""
+
+    def make(name: str, sources: Path | None = None) -> Path:
+        return copy_project(tmp_path_factory.mktemp(name), sources)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_site(project_factory: Callable[..., Path]) -> Path:
+    """The seed collection built once per test session with `mkdocs build --strict`; returns site/."""
+    project = project_factory("seed-site")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
