@@ -57,7 +57,7 @@ def build_site(project: Project) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)],
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)],
             cwd=project.root,
             check=False,
         )

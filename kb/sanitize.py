@@ -11,6 +11,9 @@ _ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "th": {"style", "scope"},
     "td": {"style"},
+    # The articles index: filter options, and each row's values (read by docs/assets/filters.js).
+    "div": {"data-kb-options"},
+    "span": {"data-kb-administration", "data-kb-theme", "data-kb-year", "data-kb-publisher"},
     "svg": {"viewbox", "width", "height", "xmlns"},
     "rect": {"x", "y", "width", "height"},
     "line": {"x1", "y1", "x2", "y2"},

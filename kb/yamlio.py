@@ -102,7 +102,10 @@ def _compose(text: str, first_line: int) -> yaml.Node | None:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + first_line if mark else None
-        raise YamlError(line, f"YAML syntax error: {err.problem or err.context}") from None
+        message = f"YAML syntax error: {err.problem or err.context}"
+        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+            message += f" ({err.context} started on line {err.context_mark.line + first_line}; check quotes and brackets there)"
+        raise YamlError(line, message) from None
     except yaml.YAMLError as err:
         raise YamlError(None, f"YAML error: {err}") from None
     finally:

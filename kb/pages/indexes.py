@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from kb.pages import Page
-from kb.pages.markup import authors, front_matter, plural, text
+from kb.pages.markup import attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
 from kb.pages.topics import admin_label, years
+from kb.tagging import TaggedArticle
 
 
 def render(plan: Plan) -> Iterator[Page]:
@@ -55,47 +57,112 @@ def themes_index(plan: Plan) -> str:
 
 
 def articles_index(plan: Plan) -> str:
-    """Every article, newest first."""
+    """Every article, newest first, with filters by administration, theme, year and publisher."""
+    taxonomy = plan.taxonomy
+    articles = list(reversed(plan.collection.articles))
+    used = {tag for tagged in articles for tag in (*tagged.administrations, *tagged.themes)}
+    publishers = sorted({_publisher(tagged) for tagged in articles}, key=lambda name: (name == UNKNOWN, name.casefold()))
+    # The options travel as JSON in one attribute of an empty placeholder: filters.js builds
+    # the select boxes from it, and without script the page is the plain table below.
+    options = {
+        "administration": [[a.id, admin_label(a)] for a in taxonomy.administrations if a.id in used],
+        "theme": [[t.id, t.name] for t in taxonomy.themes if t.id in used],
+        "year": [[year, year] for year in sorted({str(t.article.date.year) for t in articles}, reverse=True)],
+        "publisher": [[name, name] for name in publishers],
+    }
     lines = [
         front_matter({"title": "Articles", "description": "Every article of the collection, newest first."}),
         "# Articles",
         "",
-        f"The collection holds {plural(len(plan.collection.articles), 'article')}, newest first.",
+        f"The collection holds {plural(len(articles), 'article')}, newest first.",
+        "",
+        f'<div class="kb-filters" data-kb-options="{attr(json.dumps(options, ensure_ascii=False))}"></div>',
         "",
         "| Date | Title | Authors | Publisher |",
         "|---|---|---|---|",
     ]
-    for tagged in reversed(plan.collection.articles):
+    for tagged in articles:
         article = tagged.article
+        data = {
+            "administration": " ".join(tagged.administrations),
+            "theme": " ".join(tagged.themes),
+            "year": str(article.date.year),
+            "publisher": _publisher(tagged),
+        }
+        # A table row cannot carry attributes in Markdown: the date cell's span does, for the row.
+        marker = "<span class=\"kb-row\"" + "".join(f' data-kb-{k}="{_cell_attr(v)}"' for k, v in data.items()) + ">"
         lines.append(
-            f"| {article.date.iso()} | [{text(article.title)}]({article.id}.md) | {text(authors(article)) if article.authors else 'unknown'} "
+            f"| {marker}{article.date.iso()}</span> | [{text(article.title)}]({article.id}.md) "
+            f"| {text(authors(article)) if article.authors else 'unknown'} "
             f"| {text(article.publisher) if article.publisher else 'unknown'} |"
         )
     return "\n".join(lines) + "\n"
 
 
+UNKNOWN = "unknown"
+
+
+def _publisher(tagged: TaggedArticle) -> str:
+    return " ".join(tagged.article.publisher.split()) if tagged.article.publisher else UNKNOWN
+
+
+def _cell_attr(value: str) -> str:
+    """An attribute value inside a Markdown table cell: HTML-escaped, and no `|` to split the row."""
+    return attr(value).replace("|", "&#124;")
+
+
 def matrix(plan: Plan) -> str:
-    """Passage counts for every administration × theme pair, each linking to the passages."""
+    """Passage counts for every administration × theme pair as a heat map, each linking to the passages."""
     taxonomy = plan.taxonomy
     themes = taxonomy.themes
+    counts = {
+        (admin.id, theme.id): sum(1 for p in plan.passages_of(admin.id) if theme.id in p.themes)
+        for admin in taxonomy.administrations
+        for theme in themes
+    }
+    most = max(counts.values(), default=0)
+    legend = " ".join(f'<span class="kb-heat kb-heat-{level}">{label}</span>' for level, label in _heat_legend(most))
     lines = [
-        front_matter({"title": "Administration × theme matrix", "description": "How many passages of the collection concern each administration and theme together."}),
+        front_matter({
+            "title": "Administration × theme matrix",
+            "description": "How many passages of the collection concern each administration and theme together.",
+        }),
         "# Administration × theme matrix",
         "",
         "Each cell counts the passages that concern both the administration of its row and the theme of its column; "
-        "it links to those passages on the administration's page.",
+        "it links to those passages on the administration's page. The darker the cell, the more passages.",
+        "",
+        f"Shading, by number of passages: {legend}",
+        "{ .kb-heat-legend }",
         "",
         "| Administration | " + " | ".join(f"[{text(t.name)}](../themes/{t.id}.md)" for t in themes) + " |",
         "|---|" + "--:|" * len(themes),
     ]
     for admin in taxonomy.administrations:
-        passages = plan.passages_of(admin.id)
         cells = []
         for theme in themes:
-            count = sum(1 for p in passages if theme.id in p.themes)
-            cells.append(f"[{count}](../administrations/{admin.id}.md#{theme.id})" if count else "0")
+            count = counts[admin.id, theme.id]
+            number = f'<span class="kb-heat kb-heat-{_heat(count, most)}">{count}</span>'
+            label = attr(f"{plural(count, 'passage')}: {admin_label(admin)}, {theme.name}")
+            cells.append(f'[{number}](../administrations/{admin.id}.md#{theme.id}){{ aria-label="{label}" }}' if count else number)
         lines.append(f"| [{text(admin_label(admin))}](../administrations/{admin.id}.md) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+HEAT_LEVELS = 5
+
+
+def _heat(count: int, most: int) -> int:
+    """0 for no passage, else 1..HEAT_LEVELS in proportion to the busiest cell."""
+    return 0 if count <= 0 or most <= 0 else max(1, -(-count * HEAT_LEVELS // most))
+
+
+def _heat_legend(most: int) -> list[tuple[int, str]]:
+    """(level, the counts it stands for) for every level in use when the busiest cell holds `most`."""
+    spans: dict[int, list[int]] = {}
+    for count in range(most + 1):
+        spans.setdefault(_heat(count, most), []).append(count)
+    return [(level, str(c[0]) if len(c) == 1 else f"{c[0]}–{c[-1]}") for level, c in sorted(spans.items())]
 
 
 def tags_index() -> str:
