@@ -102,6 +102,10 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
         fail(err.line, "front matter", err.message)
         return None
     fields = _Fields(entries, fail, taxonomy, today)
+    for offset, line in enumerate(body.split("\n")):
+        if _CONTROL.search(line.replace("\t", " ")):
+            fail(body_line + offset, "body", "contains control characters (invisible bytes); remove them")
+            break
     blocks = _blocks(body, body_line)
     if not any(b.kind == "paragraph" for b in blocks):
         fail(body_line, "body", "the article has no text; paste the article's paragraphs after the closing `---`, separated by blank lines")

@@ -16,9 +16,15 @@ _INLINE = re.compile(r"([\\`*_{}\[\]|])")
 _LINE_START = re.compile(r"^(?:([#+\-])|(\d+)([.)]))")
 
 
+# Control characters never reach Markdown: \x02 and \x03 are Python-Markdown's
+# own placeholder markers, which could smuggle stashed HTML back in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def text(value: str) -> str:
     """Source text as inert Markdown: shown verbatim, never markup, HTML or a link."""
-    escaped = _INLINE.sub(r"\\\1", html.escape(" ".join(value.split()), quote=False))
+    plain = " ".join(_CONTROL.sub("", value).split())
+    escaped = _INLINE.sub(r"\\\1", html.escape(plain, quote=False))
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
 
 
@@ -28,9 +34,23 @@ def attr(value: str) -> str:
 
 
 def front_matter(data: Mapping[str, object]) -> str:
-    """A YAML front matter block; values are dumped, so no text can add keys or close it."""
-    dumped = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=10_000)
+    """A YAML front matter block; values are dumped, so no text can add keys or close it.
+
+    MkDocs templates print front-matter values without escaping them (in the
+    header, `<title>`, meta tags), so every text is HTML-escaped here, once.
+    """
+    dumped = yaml.safe_dump(_escaped(dict(data)), allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n"
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return html.escape(" ".join(value.split()), quote=True)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
 
 
 def authors(article: Article) -> str:
