@@ -50,8 +50,9 @@ def write_pages(pages: Iterable[Page], docs: Path) -> WriteReport:
         path.unlink()
     for folder in OWNED:
         _prune_empty(docs / folder)
-    rel = lambda p: p.relative_to(docs).as_posix()  # noqa: E731
-    return WriteReport(tuple(rel(p) for p in sorted(changed)), tuple(rel(p) for p in stale), len(wanted) - len(changed))
+    written = tuple(p.relative_to(docs).as_posix() for p in sorted(changed))
+    removed = tuple(p.relative_to(docs).as_posix() for p in stale)
+    return WriteReport(written, removed, len(wanted) - len(changed))
 
 
 def _target(docs: Path, relative: str) -> Path:

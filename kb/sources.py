@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ FIELDS = (
 REQUIRED = ("title", "authors", "publisher", "date")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+Fail = Callable[[int | None, str, str], None]
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
     return article
 
 
-def _read_text(path: Path, fail) -> str | None:  # type: ignore[no-untyped-def]
+def _read_text(path: Path, fail: Fail) -> str | None:
     size = path.stat().st_size
     if size > MAX_BYTES:
         fail(None, "file", f"is {size:,} bytes, more than the {MAX_BYTES:,} allowed; is this really one article?")
@@ -131,7 +133,7 @@ def _read_text(path: Path, fail) -> str | None:  # type: ignore[no-untyped-def]
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _split_front_matter(text: str, fail) -> tuple[str, str, int] | None:  # type: ignore[no-untyped-def]
+def _split_front_matter(text: str, fail: Fail) -> tuple[str, str, int] | None:
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         fail(1, "front matter", "missing; the file must start with a line `---`, then `key: value` lines, then a line `---`")
@@ -144,33 +146,41 @@ def _split_front_matter(text: str, fail) -> tuple[str, str, int] | None:  # type
 
 
 def _blocks(body: str, first_line: int) -> tuple[Block, ...]:
-    chunks: list[tuple[int, list[str]]] = []
-    for offset, line in enumerate(body.split("\n")):
-        if line.strip():
-            if not chunks or chunks[-1][1] == []:
-                chunks.append((first_line + offset, []))
-            chunks[-1][1].append(line.strip())
-        elif chunks and chunks[-1][1]:
-            chunks.append((first_line + offset, []))
     blocks: list[Block] = []
     used: dict[str, int] = {}
     number = 0
-    for line, parts in chunks:
-        if not parts:
-            continue
+    for line, parts in _chunks(body.split("\n"), first_line):
         heading = _HEADING.match(parts[0]) if len(parts) == 1 else None
-        kind, text = ("heading", heading.group(2)) if heading else ("paragraph", " ".join(parts))
-        if kind == "paragraph":
+        if heading:
+            blocks.append(Block("heading", heading.group(2), _anchor("s", heading.group(2), used), 0, line))
+        else:
             number += 1
-        blocks.append(Block(kind, text, _anchor(kind, text, used), number if kind == "paragraph" else 0, line))
+            text = " ".join(parts)
+            blocks.append(Block("paragraph", text, _anchor("p", text, used), number, line))
     return tuple(blocks)
 
 
-def _anchor(kind: str, text: str, used: dict[str, int]) -> str:
+def _chunks(lines: list[str], first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the line number it starts on."""
+    start = first_line
+    current: list[str] = []
+    for offset, line in enumerate(lines):
+        if line.strip():
+            if not current:
+                start = first_line + offset
+            current.append(line.strip())
+        elif current:
+            yield start, current
+            current = []
+    if current:
+        yield start, current
+
+
+def _anchor(prefix: str, text: str, used: dict[str, int]) -> str:
     # Derived from the paragraph's own words, so editing or inserting another
     # paragraph never moves it; a repeated paragraph gets a numbered suffix.
     digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:7]
-    base = f"{'p' if kind == 'paragraph' else 's'}-{digest}"
+    base = f"{prefix}-{digest}"
     used[base] = used.get(base, 0) + 1
     return base if used[base] == 1 else f"{base}-{used[base]}"
 
@@ -178,7 +188,7 @@ def _anchor(kind: str, text: str, used: dict[str, int]) -> str:
 class _Fields:
     """Typed access to front-matter entries, each check reporting with its line."""
 
-    def __init__(self, entries: list[Entry], fail, taxonomy: Taxonomy, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, entries: list[Entry], fail: Fail, taxonomy: Taxonomy, today: dt.date) -> None:
         self.fail = fail
         self.taxonomy = taxonomy
         self.today = today

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.problems import InputError, Problem, did_you_mean
-from kb.yamlio import Value, YamlError, parse_mapping
+from kb.yamlio import Entry, Value, YamlError, parse_mapping
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -121,7 +121,7 @@ class _Reader:
     def fail(self, field: str, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(self.where, line, f"{self.context}{field}", message))
 
-    def items(self, entries: dict, key: str) -> list[dict[str, Value]]:
+    def items(self, entries: dict[str, Entry], key: str) -> list[dict[str, Value]]:
         entry = entries.get(key)
         if entry is None or not isinstance(entry.value, list):
             self.fail(key, f"must be a list of {key}", entry.line if entry else None)

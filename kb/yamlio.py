@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
-
 from yaml.composer import Composer
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -21,9 +20,9 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 try:  # libyaml's parser is several times faster; fall back where it is missing
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    CParser = None
+    _CParser = None  # type: ignore[assignment,misc]
 
 NULL = "tag:yaml.org,2002:null"
 STR = "tag:yaml.org,2002:str"
@@ -38,9 +37,9 @@ class _Resolver(BaseResolver):
 _Resolver.add_implicit_resolver(NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _CLoader(CParser or object, _Resolver):  # type: ignore[misc]
+class _CLoader(_CParser or object, _Resolver):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
-        CParser.__init__(self, stream)
+        _CParser.__init__(self, stream)
         _Resolver.__init__(self)
 
 
@@ -53,7 +52,7 @@ class _PyLoader(Reader, Scanner, Parser, Composer, _Resolver):
         _Resolver.__init__(self)
 
 
-_Loader = _CLoader if CParser is not None else _PyLoader
+_Loader = _CLoader if _CParser is not None else _PyLoader
 
 
 class YamlError(Exception):

@@ -118,7 +118,8 @@ def test_failed_site_build_leaves_previous_site(project_factory: Callable[..., P
     before = tree(project / "site")
     (project / "docs" / "broken.md").write_text("[a link to nowhere](missing.md)\n", encoding="utf-8")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - Tags: explore/tags.md", "  - Tags: explore/tags.md\n  - Broken: broken.md"), encoding="utf-8")
+    broken_nav = config.read_text(encoding="utf-8").replace("  - Tags: explore/tags.md", "  - Tags: explore/tags.md\n  - Broken: broken.md")
+    config.write_text(broken_nav, encoding="utf-8")
     assert build_site(Project(project)) != 0
     assert tree(project / "site") == before
 

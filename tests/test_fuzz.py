@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 TAXONOMY = load_taxonomy(ROOT / "taxonomy.yml")
 TODAY = dt.date(2026, 11, 22)
 # Characters that mean something to Markdown, HTML, YAML or attr_list, mixed with prose.
-SYNTAX = st.sampled_from(list("<>&\"'`*_[](){}#!|\\:-=+.~^$%@;/\n\t ") + ["javascript:", "on", "&#x61;", "-->", "---", "{:", "]("])
+SYNTAX = st.sampled_from([*"<>&\"'`*_[](){}#!|\\:-=+.~^$%@;/\n\t ", "javascript:", "on", "&#x61;", "-->", "---", "{:", "]("])
 PROSE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
 FRAGMENTS = st.lists(st.one_of(SYNTAX, PROSE), max_size=40).map("".join)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
