@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -10,11 +11,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.entities import load_entities
+from kb.mentions import find_mentions
 from kb.output import WriteReport, write_pages
 from kb.pages import render_pages
 from kb.sources import Article, load_articles
 from kb.tagging import tag_articles
 from kb.taxonomy import Taxonomy, load_taxonomy
+from kb.timeline import extract_events
 
 
 @dataclass(frozen=True)
@@ -35,19 +39,36 @@ class Project:
     def docs(self) -> Path:
         return self.root / "docs"
 
+    @property
+    def entities(self) -> Path:
+        return self.root / "entities.yml"
+
 
 def check(project: Project, today: dt.date | None = None) -> tuple[Taxonomy, tuple[Article, ...]]:
-    """Validate the taxonomy and every source; raise InputError listing all problems."""
+    """Validate the taxonomy, every source and the entities; raise InputError listing all problems."""
     taxonomy = load_taxonomy(project.taxonomy)
-    return taxonomy, load_articles(project.sources, taxonomy, today)
+    articles = load_articles(project.sources, taxonomy, today)
+    load_entities(project.entities)
+    return taxonomy, articles
 
 
 def generate(project: Project, today: dt.date | None = None) -> WriteReport:
     """Sources + taxonomy -> the generated pages under docs/."""
     taxonomy, articles = check(project, today)
+    _pin_build_date(articles)
     collection = tag_articles(articles, taxonomy)
-    pages = render_pages(collection)
+    events = extract_events(collection)
+    mentions = find_mentions(collection, load_entities(project.entities))
+    pages = render_pages(collection, mentions=mentions, events=events)
     return write_pages(pages, project.docs)
+
+
+def _pin_build_date(articles: tuple[Article, ...]) -> None:
+    # MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is
+    # set; the newest article's date makes that stamp a function of the sources.
+    if articles and "SOURCE_DATE_EPOCH" not in os.environ:
+        newest = max(a.date.last_day for a in articles)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
 
 
 def build_site(project: Project) -> int:

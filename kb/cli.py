@@ -1,4 +1,4 @@
-"""Command line: `build_kb.py [build|check|site]`; errors as `path:line: field: message`."""
+"""Command line: `build_kb.py [build|check|site|new|diff]`; errors as `path:line: field: message`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kb import new, summary
 from kb.build import Project, build_site, check, generate
 from kb.problems import InputError
 
@@ -27,6 +28,15 @@ def _site(project: Project, args: argparse.Namespace) -> int:
     return build_site(project)
 
 
+def _new(project: Project, args: argparse.Namespace) -> int:
+    return new.command(project.sources, args)
+
+
+def _diff(project: Project, args: argparse.Namespace) -> int:
+    print(summary.markdown(summary.compare(args.base, args.head)), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per task."""
     top = argparse.ArgumentParser(prog="build_kb.py", description="Generate the knowledge base from sources/ and taxonomy.yml.")
@@ -38,6 +48,13 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations")
     check_cmd.set_defaults(run=_check)
     commands.add_parser("site", help="generate, then build the static site into site/ (swapped in only on success)").set_defaults(run=_site)
+    new_cmd = commands.add_parser("new", help="start sources/<id>.md from a web capture (--from FILE) or from scratch")
+    new.add_arguments(new_cmd)
+    new_cmd.set_defaults(run=_new)
+    diff_cmd = commands.add_parser("diff", help="summarise in Markdown how the pages of HEAD_DOCS differ from BASE_DOCS")
+    diff_cmd.add_argument("base", type=Path, metavar="BASE_DOCS", help="docs/ generated from the base commit")
+    diff_cmd.add_argument("head", type=Path, metavar="HEAD_DOCS", help="docs/ generated from the proposed change")
+    diff_cmd.set_defaults(run=_diff)
     return top
 
 

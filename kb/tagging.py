@@ -20,32 +20,154 @@ class Matcher:
 
     def __init__(self, terms: Iterable[str], exclude: Iterable[str] = (), case_sensitive: bool = False) -> None:
         flags = 0 if case_sensitive else re.IGNORECASE
-        self._find = _compile(terms, flags)
-        self._exclude = _compile(exclude, flags) if exclude else None
+        self._find = _Terms(terms, flags)
+        self._exclude = _Terms(exclude, flags)
 
     def find(self, text: str) -> list[str]:
         """The matched words, in order of appearance."""
-        if self._find is None:
+        probe = _probe(text)
+        find, on_folded = self._find.pattern_for(probe)
+        if find is None:
             return []
-        blocked = [m.span() for m in self._exclude.finditer(text)] if self._exclude else []
+        exclude, exclude_folded = self._exclude.pattern_for(probe)
+        blocked = [m.span() for m in exclude.finditer(probe.subject(exclude_folded))] if exclude else []
         return [
-            m.group(0)
-            for m in self._find.finditer(text)
+            text[m.start() : m.end()]
+            for m in find.finditer(probe.subject(on_folded))
             if not any(start <= m.start() and m.end() <= end for start, end in blocked)
         ]
 
 
+def _ordered(terms: Iterable[str]) -> tuple[str, ...]:
+    """Longest first, so that the alternation prefers the longest term."""
+    return tuple(sorted(set(terms), key=lambda t: (-len(t), t)))
+
+
 def _compile(terms: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    """One alternation of the terms, in the order given."""
     parts = []
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
+    for term in terms:
         prefix = term.endswith("*")
         body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
         if body and body[-1].isascii():
             body += r"\w*" if prefix else r"(?!\w)"
-        if body and body.lstrip("\\")[:1].isascii():
+        if body[:1].isascii() and body[:1].isalnum():
+            # `a(?<!\w.)` means `(?<!\w)a`, but starting with a letter lets the
+            # engine skip straight to the places where a term's first letter is.
+            body = body[0] + r"(?<!\w.)" + body[1:]
+        elif body and body.lstrip("\\")[:1].isascii():
             body = r"(?<!\w)" + body
         parts.append(body)
     return re.compile("|".join(parts), flags) if parts else None
+
+
+# A collection has tens of thousands of paragraphs and a matcher dozens of terms:
+# one big alternation tried at every position of every paragraph dominated the
+# build. So each term first gets a cheap necessary condition (its leading word is
+# one of the paragraph's words, or its leading letters occur in it), and the
+# regular expression holds only the terms that pass it. Dropping terms that match
+# nowhere in a text leaves the matches of the alternation unchanged.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+_WORDS = re.compile(r"\w+")
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
+class _Probe:
+    """One text with its words, and its lowercase form where lowercasing is exact."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = frozenset(_WORDS.findall(text))
+        # Case-insensitive matching equals comparing lowercase text only if every
+        # cased letter is ASCII (re.IGNORECASE also equates e.g. K, ſ, ı with k, s, i);
+        # then lowercasing changes no length either, so positions carry over.
+        other = _ASCII.sub("", text)
+        exact = other.lower() == other and other.upper() == other
+        self.folded = text.lower() if exact else None
+        self.folded_words = frozenset(_WORDS.findall(self.folded)) if self.folded is not None else frozenset()
+
+    def subject(self, folded: bool) -> str:
+        """The text a pattern runs on: the lowercase form for lowercase patterns."""
+        return self.folded if folded and self.folded is not None else self.text
+
+
+_last: list[_Probe] = []
+
+
+def _probe(text: str) -> _Probe:
+    # Callers run many matchers over one text in a row: the probe is made once.
+    if not _last or _last[0].text is not text:
+        _last[:] = [_Probe(text)]
+    return _last[0]
+
+
+class _Terms:
+    """A matcher's terms, compiled for each set of terms a text can contain."""
+
+    def __init__(self, terms: Iterable[str], flags: int) -> None:
+        self.terms = _ordered(terms)
+        self.flags = flags
+        self.folded = bool(flags & re.IGNORECASE)
+        self.full = _compile(self.terms, flags)
+        # Lowercase terms matched case-sensitively on lowercase text find the same
+        # words, and a case-sensitive pattern is the one the engine can skip through.
+        self.lowered = self.folded and all(ch.isascii() or ch.lower() == ch.upper() for t in self.terms for ch in t)
+        self.by_word: dict[str, list[int]] = {}
+        self.by_text: list[tuple[str, int]] = []
+        self.usable = True
+        for index, term in enumerate(self.terms):
+            head = _head(term, self.folded)
+            if head is None:
+                self.usable = False
+            elif head[1]:
+                self.by_word.setdefault(head[0], []).append(index)
+            else:
+                self.by_text.append((head[0], index))
+        self.heads = frozenset(self.by_word)
+        self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
+
+    def pattern_for(self, probe: _Probe) -> tuple[re.Pattern[str] | None, bool]:
+        """The pattern of the terms that can occur in the text (None if none can), and whether it runs on lowercase text."""
+        if self.full is None:
+            return None, False
+        if not self.usable or (self.folded and probe.folded is None):
+            return self.full, False
+        text = probe.subject(self.folded)
+        words = self.heads.intersection(probe.folded_words if self.folded else probe.words)
+        present = {i for word in words for i in self.by_word[word]} if words else set()
+        present.update(i for head, i in self.by_text if head in text)
+        if not present:
+            return None, False
+        key = tuple(sorted(present))
+        if key not in self.compiled:
+            chosen = [self.terms[i] for i in key]
+            if self.lowered:
+                self.compiled[key] = _compile([t.lower() for t in chosen], 0), True
+            else:
+                self.compiled[key] = _compile(chosen, self.flags), False
+        return self.compiled[key]
+
+
+def _head(term: str, folded: bool) -> tuple[str, bool] | None:
+    """(what the text must contain, whether as a whole word) for a term to match; None if unsure."""
+    body = term.rstrip("*")
+    word = _ASCII_WORD.match(body)
+    if word:
+        rest = body[word.end() :]
+        # The pattern puts (?<!\w) before the term; a whole word needs a non-word character
+        # after the leading word (or the term's end, with (?!\w) after it).
+        whole = (rest[:1] != "" and not _WORDS.match(rest[:1])) or (rest == "" and not term.endswith("*"))
+        head = word.group(0)
+    else:
+        parts = body.split()
+        if not parts:
+            return None
+        head, whole = parts[0], False
+    if folded:
+        if not (head.isascii() or head.lower() == head.upper()):
+            return None
+        head = head.lower()
+    return head, whole
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a project needs to build; generated folders and caches are left behind.
-PROJECT_FILES = ("mkdocs.yml", "taxonomy.yml", "sources", "docs", "hooks", "overrides", "kb")
+PROJECT_FILES = ("mkdocs.yml", "taxonomy.yml", "entities.yml", "sources", "docs", "hooks", "overrides", "kb")
 
 
 def copy_project(target: Path, sources: Path | None = None) -> Path:
@@ -23,7 +23,7 @@ def copy_project(target: Path, sources: Path | None = None) -> Path:
         if name == "sources" and sources is not None:
             src = sources
         if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", "administrations", "themes", "articles", "explore"))
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", "administrations", "themes", "articles", "explore", "people"))
         elif src.exists():
             shutil.copy2(src, target / name)
     return target

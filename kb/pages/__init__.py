@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.mentions import Mentions
 from kb.tagging import Collection
+from kb.timeline import Event
 
 # Folders under docs/ that the generator owns: it writes, rewrites and deletes
 # files there, and nowhere else.
-OWNED = ("administrations", "themes", "articles", "explore")
+OWNED = ("administrations", "themes", "articles", "explore", "people")
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,13 @@ class Page:
     content: str
 
 
-def render_pages(collection: Collection) -> tuple[Page, ...]:
+def render_pages(collection: Collection, mentions: Mentions | None = None, events: tuple[Event, ...] | None = None) -> tuple[Page, ...]:
     """Every generated page of the site, sorted by path."""
-    from kb.pages import article, indexes, topics
+    from kb.pages import article, citations, entities, export, indexes, timeline, topics
     from kb.pages.plan import Plan
 
-    plan = Plan(collection)
+    plan = Plan(collection, mentions=mentions, events=events)
     pages = [*topics.render(plan), *article.render(plan), *indexes.render(plan)]
+    pages += [*entities.render(plan), *citations.render(plan), *export.render(plan)]
+    pages += [*timeline.render(plan)]
     return tuple(sorted(pages, key=lambda page: page.path))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.pages import Page
+from kb.pages.citations import FORMATS, meta_tags
+from kb.pages.entities import author_links
 from kb.pages.markup import attr, authors, front_matter, full_citation, text
 from kb.pages.plan import Plan
 from kb.pages.topics import admin_label
@@ -34,14 +36,15 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
         "title": article.title,
         "description": article.summary or f"{authors(article)}, {article.publisher or 'unknown publisher'}, {article.date.human()}.",
         "tags": tag_names(plan, tagged),
+        "citation": meta_tags(article),
     }
     lines = [front_matter(meta), f"# {text(article.title)}", ""]
     if article.summary:
         lines += [f"*{text(article.summary)}*", ""]
     lines += [
-        f"- **Authors:** {text(', '.join(article.authors)) if article.authors else 'unknown'}"
+        f"- **Authors:** {', '.join(author_links(plan, article)) if article.authors else 'unknown'}"
         + (f" ({text(article.affiliation)})" if article.affiliation else ""),
-        f"- **Publisher:** {text(article.publisher) if article.publisher else 'unknown'}",
+        f"- **Publisher:** {_publisher(plan, tagged)}",
         f"- **Date:** {article.date.human()}{_PRECISION[article.date.precision]}",
     ]
     if article.series:
@@ -52,6 +55,8 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     if article.title.startswith("["):
         lines.append("- **Title:** supplied by the editors (the original has no headline)")
     lines += ["", f"**Cite as:** {text(full_citation(article))}", ""]
+    downloads = [f"[{label}]({article.id}.{ext})" for ext, label in FORMATS]
+    lines += [f"**Download the reference:** {' · '.join(downloads)}", ""]
     lines += list(_concerns(plan, tagged))
     lines += ["## Text", ""]
     passages = {p.anchor: p for p in tagged.passages}
@@ -61,6 +66,13 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
         else:
             lines += list(_paragraph(plan, passages[block.anchor]))
     return "\n".join(lines)
+
+
+def _publisher(plan: Plan, tagged: TaggedArticle) -> str:
+    publisher, entity_id = tagged.article.publisher, plan.mentions.publishers.get(tagged.article.id)
+    if not publisher:
+        return "unknown"
+    return f"[{text(publisher)}](../people/{entity_id}.md)" if entity_id else text(publisher)
 
 
 def _concerns(plan: Plan, tagged: TaggedArticle) -> Iterator[str]:

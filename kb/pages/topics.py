@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from kb.pages import Page
 from kb.pages.markup import byline, front_matter, plural, short_citation, text
 from kb.pages.plan import Plan
+from kb.pages.timeline import timeline_section
 from kb.tagging import Passage, TaggedArticle
 from kb.taxonomy import Administration, Taxonomy, Term
 
@@ -90,6 +91,7 @@ def administration_page(plan: Plan, admin: Administration) -> str:
         if group:
             lines += [f"See also the theme page [{text(name)}](../themes/{group}.md).", ""]
         lines += list(_quotes(quoted, total))
+    lines += timeline_section(plan, administration=admin.id)
     lines += list(_article_list(articles, admin.id))
     return "\n".join(lines)
 
@@ -132,6 +134,7 @@ def theme_page(plan: Plan, theme_id: str) -> str:
         else:
             lines += ["### No administration named { #no-administration }", ""]
         lines += list(_quotes(quoted, total))
+    lines += timeline_section(plan, theme=theme.id)
     lines += list(_article_list(articles, theme.id))
     return "\n".join(lines)
 

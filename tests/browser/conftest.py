@@ -21,8 +21,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -87,10 +85,3 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
-
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/screenshots/ (gitignored)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

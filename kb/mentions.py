@@ -1,0 +1,96 @@
+"""Tagged collection + entities -> mentions: which passages name which entity, who wrote what."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kb.entities import Entities, Entity, no_entities
+from kb.tagging import Collection, Matcher, Passage
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One passage naming one entity, with the words that named it."""
+
+    entity: str
+    passage: Passage
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Every mention in collection order, and each article's authors resolved to entities."""
+
+    entities: Entities
+    mentions: tuple[Mention, ...] = ()
+    # article id -> one entity id (or None when no entity is known) per front-matter author
+    authors: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # article id -> entity id of its publisher, when the publisher is a known entity
+    publishers: Mapping[str, str] = field(default_factory=dict)
+    _by_entity: Mapping[str, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
+    _by_passage: Mapping[tuple[str, str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Lookups by entity and by passage, built once: pages ask for them per passage.
+        by_entity: dict[str, list[Mention]] = defaultdict(list)
+        by_passage: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for mention in self.mentions:
+            by_entity[mention.entity].append(mention)
+            by_passage[(mention.passage.article.id, mention.passage.anchor)].append(mention.entity)
+        object.__setattr__(self, "_by_entity", {k: tuple(v) for k, v in by_entity.items()})
+        object.__setattr__(self, "_by_passage", {k: tuple(v) for k, v in by_passage.items()})
+
+    def of(self, entity_id: str) -> tuple[Mention, ...]:
+        """The mentions of one entity, in collection order."""
+        return self._by_entity.get(entity_id, ())
+
+    def in_passage(self, article_id: str, anchor: str) -> tuple[str, ...]:
+        """The entity ids a passage names."""
+        return self._by_passage.get((article_id, anchor), ())
+
+    def written_by(self, entity_id: str) -> tuple[str, ...]:
+        """The ids of the articles an author wrote, in collection order."""
+        return tuple(article for article, ids in self.authors.items() if entity_id in ids)
+
+    def published_by(self, entity_id: str) -> tuple[str, ...]:
+        """The ids of the articles an organisation published, in collection order."""
+        return tuple(article for article, publisher in self.publishers.items() if publisher == entity_id)
+
+
+def no_mentions() -> Mentions:
+    """No entities, so no mentions."""
+    return Mentions(no_entities())
+
+
+def find_mentions(collection: Collection, entities: Entities) -> Mentions:
+    """Match every entity's names in every passage, and articles' authors and publishers to entities."""
+    matchers = [(e, Matcher(e.names, e.exclude, case_sensitive=True)) for e in entities.entities]
+    mentions = []
+    authors: dict[str, tuple[str | None, ...]] = {}
+    publishers: dict[str, str] = {}
+    for tagged in collection.articles:
+        article = tagged.article
+        for passage in tagged.passages:
+            for entity, matcher in matchers:
+                words = matcher.find(passage.block.text)
+                if words:
+                    mentions.append(Mention(entity.id, passage, tuple(dict.fromkeys(words))))
+        authors[article.id] = tuple(_id(entities.author(name)) for name in article.authors)
+        if article.publisher:
+            publisher = _publisher(article.publisher, matchers)
+            if publisher:
+                publishers[article.id] = publisher
+    return Mentions(entities, tuple(mentions), authors, publishers)
+
+
+def _id(entity: Entity | None) -> str | None:
+    return entity.id if entity else None
+
+
+def _publisher(publisher: str, matchers: list[tuple[Entity, Matcher]]) -> str | None:
+    # "Korea Institute for National Unification (KINU)" names one organisation
+    # twice; a publisher naming two different organisations stays unlinked.
+    found = {e.id for e, matcher in matchers if e.kind == "organisation" and matcher.find(publisher)}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,153 @@
+"""People and organisation pages: who they are, the passages naming them, what they wrote."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from kb.entities import Entity
+from kb.mentions import Mention
+from kb.pages import Page
+from kb.pages.markup import byline, front_matter, plural, short_citation, text
+from kb.pages.plan import KEY_PASSAGES, Plan
+from kb.pages.topics import admin_label
+from kb.sources import Article
+
+_SECTIONS: tuple[tuple[str, str, Callable[[Entity], bool]], ...] = (
+    ("People", "people", lambda e: e.kind == "person" and not e.author),
+    ("Organisations", "organisations", lambda e: e.kind == "organisation"),
+    ("Authors", "authors", lambda e: e.author),
+)
+
+
+def render(plan: Plan) -> Iterator[Page]:
+    """One page per entity, and the index of them all."""
+    for entity in plan.mentions.entities.entities:
+        yield Page(f"people/{entity.id}.md", entity_page(plan, entity))
+    yield Page("people/index.md", people_index(plan))
+
+
+def author_links(plan: Plan, article: Article, prefix: str = "../people/") -> list[str]:
+    """The article's authors as Markdown, each linked to its author page when it has one."""
+    ids = plan.mentions.authors.get(article.id, ())
+    links = []
+    for index, name in enumerate(article.authors):
+        entity_id = ids[index] if index < len(ids) else None
+        links.append(f"[{text(name)}]({prefix}{entity_id}.md)" if entity_id else text(name))
+    return links
+
+
+def _articles(plan: Plan, ids: tuple[str, ...] | list[str]) -> list[Article]:
+    wanted = set(ids)
+    return [t.article for t in plan.collection.articles if t.article.id in wanted]
+
+
+def entity_page(plan: Plan, entity: Entity) -> str:
+    """The page of one person or organisation."""
+    mentions = plan.mentions.of(entity.id)
+    written = _articles(plan, plan.mentions.written_by(entity.id))
+    published = _articles(plan, plan.mentions.published_by(entity.id))
+    mentioned = _articles(plan, [m.passage.article.id for m in mentions])
+    native = [n for n in (entity.ja, entity.ko) if n]
+    lines = [
+        front_matter(
+            {
+                "title": entity.name,
+                "description": entity.role,
+                "aliases": list(entity.other_names),
+                "search": {"boost": 3},
+            }
+        ),
+        f"# {text(entity.name)}",
+        "",
+    ]
+    if native:
+        lines += [f"*{text(' · '.join(native))}*", ""]
+    lines += [text(entity.role), ""]
+    kind = "Author" if entity.author else entity.kind.capitalize()
+    lines.append(f"- **Kind:** {kind}")
+    if entity.other_names:
+        lines.append(f"- **Also known as:** {text(', '.join(entity.other_names))}")
+    lines.append(f"- **Named in:** {plural(len(mentions), 'passage')} of {plural(len(mentioned), 'article')}")
+    if entity.author:
+        lines.append(f"- **Wrote:** {plural(len(written), 'article')}")
+    lines.append("")
+    if entity.author:
+        lines += ["## Articles by this author", "", *_article_items(written), ""]
+    if published:
+        lines += ["## Articles published", "", *_article_items(published), ""]
+    lines += list(_company(plan, entity, mentions))
+    lines += ["## Passages", ""]
+    if not mentions:
+        lines += ["No passage of the collection names them yet.", ""]
+    lines += list(_quotes(mentions))
+    if mentioned:
+        lines += ["## Articles naming them", "", *_article_items(mentioned), ""]
+    return "\n".join(lines)
+
+
+def _article_items(articles: list[Article]) -> list[str]:
+    if not articles:
+        return ["None yet."]
+    return [f"- {a.date.human()}: [{text(a.title)}](../articles/{a.id}.md), {text(byline(a))}" for a in articles]
+
+
+def _company(plan: Plan, entity: Entity, mentions: tuple[Mention, ...]) -> Iterator[str]:
+    """The administrations, themes and other entities named in the same passages."""
+    taxonomy = plan.taxonomy
+    admins = Counter(a for m in mentions for a in m.passage.administrations)
+    themes = Counter(t for m in mentions for t in m.passage.themes)
+    others = Counter(other for m in mentions for other in plan.mentions.in_passage(m.passage.article.id, m.passage.anchor) if other != entity.id)
+    if not (admins or themes or others):
+        return
+    yield "## Appears with"
+    yield ""
+    if admins:
+        links = [f"[{text(admin_label(a))}](../administrations/{a.id}.md) ({admins[a.id]})" for a in taxonomy.administrations if a.id in admins]
+        yield "**Administrations:** " + " · ".join(links) + "  "
+    if themes:
+        links = [f"[{text(t.name)}](../themes/{t.id}.md) ({themes[t.id]})" for t in taxonomy.themes if t.id in themes]
+        yield "**Themes:** " + " · ".join(links) + "  "
+    if others:
+        people = plan.mentions.entities
+        links = [f"[{text(people.get(o).name)}]({o}.md) ({n})" for o, n in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))]
+        yield "**Named with:** " + " · ".join(links)
+    yield ""
+
+
+def _quotes(mentions: tuple[Mention, ...]) -> Iterator[str]:
+    for mention in mentions[:KEY_PASSAGES]:
+        passage = mention.passage
+        label = f"{short_citation(passage.article)}, ¶ {passage.block.number}"
+        yield f"> {text(passage.block.text)}"
+        yield ">"
+        yield f"> — [{text(label)}](../articles/{passage.article.id}.md#{passage.anchor})"
+        yield ""
+    if len(mentions) > KEY_PASSAGES:
+        yield f"*{len(mentions) - KEY_PASSAGES} more passages: see the articles below.*"
+        yield ""
+
+
+def people_index(plan: Plan) -> str:
+    """Every person, organisation and author, with counts."""
+    entities = plan.mentions.entities.entities
+    lines = [
+        front_matter({"title": "People and organisations", "description": "The people and organisations the articles name, and the authors of the articles."}),
+        "# People and organisations",
+        "",
+        "Each page quotes the passages that name the person or organisation; author pages list their articles.",
+        "",
+    ]
+    for title, anchor, keep in _SECTIONS:
+        members = sorted((e for e in entities if keep(e)), key=lambda e: (e.name.casefold(), e.id))
+        lines += [f"## {title} {{ #{anchor} }}", ""]
+        if not members:
+            lines += ["None yet.", ""]
+            continue
+        lines += ["| Name | Who | Passages | Articles |", "|---|---|--:|--:|"]
+        for entity in members:
+            mentions = plan.mentions.of(entity.id)
+            count = len({m.passage.article.id for m in mentions} | set(plan.mentions.written_by(entity.id)))
+            lines.append(f"| [{text(entity.name)}]({entity.id}.md) | {text(entity.role)} | {len(mentions)} | {count} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""Open data: the whole collection as JSON (schemas/collection.schema.json) and an Atom feed of articles.
+
+Feed links are relative to the feed's own address (explore/feed.xml), which
+Atom readers resolve against the URL they fetched the feed from; so the feed
+is right wherever the site is deployed and needs no configured site URL.
+Entry ids are name-based UUIDs of the article ids: permanent, and
+independent of the deployment too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from xml.etree import ElementTree as ET
+
+from kb.pages import Page
+from kb.pages.citations import csl_item
+from kb.pages.plan import Plan
+from kb.tagging import TaggedArticle
+
+SCHEMA_VERSION = "1"
+ATOM = "http://www.w3.org/2005/Atom"
+# Namespace for the name-based UUIDs of feed entries; never change it, or every
+# feed reader will see every article as new.
+_UUIDS = uuid.UUID("6f1c6a1e-3b57-5c1e-9a55-2d1a4f0b7c21")
+
+
+def render(plan: Plan) -> Iterator[Page]:
+    """explore/collection.json and explore/feed.xml."""
+    yield Page("explore/collection.json", json.dumps(collection_data(plan), ensure_ascii=False, indent=1) + "\n")
+    yield Page("explore/feed.xml", atom_feed(plan))
+
+
+def collection_data(plan: Plan) -> dict[str, object]:
+    """Articles, paragraphs, taxonomy, entities, mentions (and events when the plan has them)."""
+    taxonomy = plan.taxonomy
+    mentions = plan.mentions
+    data: dict[str, object] = {
+        "version": SCHEMA_VERSION,
+        "articles": [_article(plan, tagged) for tagged in plan.collection.articles],
+        "administrations": [
+            {
+                "id": a.id, "name": a.name, "ja": a.ja, "ko": a.ko, "page": f"administrations/{a.id}/",
+                "terms": [{"from": t.start.isoformat(), "to": t.end.isoformat() if t.end else None} for t in a.terms],
+            }
+            for a in taxonomy.administrations
+        ],
+        "themes": [
+            {"id": t.id, "name": t.name, "ja": t.ja, "ko": t.ko, "description": t.description, "related": list(t.related), "page": f"themes/{t.id}/"}
+            for t in taxonomy.themes
+        ],
+        "entities": [
+            {
+                "id": e.id, "name": e.name, "kind": e.kind, "author": e.author, "role": e.role,
+                "ja": e.ja, "ko": e.ko, "aliases": list(e.aliases), "page": f"people/{e.id}/",
+            }
+            for e in mentions.entities.entities
+        ],
+        "mentions": [
+            {"entity": m.entity, "article": m.passage.article.id, "anchor": m.passage.anchor, "words": list(m.words)}
+            for m in mentions.mentions
+        ],
+    }  # fmt: skip
+    events = getattr(plan, "events", None)
+    if events is not None:
+        data["events"] = [_plain(event) for event in events]
+    return data
+
+
+def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
+    article = tagged.article
+    passages = {p.anchor: p for p in tagged.passages}
+    blocks = []
+    for block in article.blocks:
+        entry: dict[str, object] = {
+            "id": f"{article.id}#{block.anchor}",
+            "anchor": block.anchor,
+            "kind": block.kind,
+            "number": block.number,
+            "text": block.text,
+        }
+        passage = passages.get(block.anchor)
+        if passage is not None:
+            entry["administrations"] = list(passage.administrations)
+            entry["themes"] = list(passage.themes)
+            entry["entities"] = list(plan.mentions.in_passage(article.id, block.anchor))
+        blocks.append(entry)
+    authors = plan.mentions.authors.get(article.id, ())
+    return {
+        "id": article.id,
+        "title": article.title,
+        "authors": [{"name": name, "entity": authors[i] if i < len(authors) else None} for i, name in enumerate(article.authors)],
+        "publisher": article.publisher,
+        "date": article.date.iso(),
+        "date_precision": article.date.precision,
+        "url": article.url,
+        "series": article.series,
+        "affiliation": article.affiliation,
+        "summary": article.summary,
+        "rights": article.rights,
+        "page": f"articles/{article.id}/",
+        "administrations": list(tagged.administrations),
+        "themes": list(tagged.themes),
+        "csl": csl_item(article),
+        "paragraphs": blocks,
+    }
+
+
+def _plain(value: object) -> object:
+    """Any stage's value as JSON data: dataclasses as objects, dates as ISO text, articles by id."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    iso = getattr(value, "iso", None)
+    if callable(iso):  # PartialDate
+        return str(iso())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # An event may point at an article or a passage: refer to it, do not copy it.
+        if hasattr(value, "blocks") and hasattr(value, "id"):
+            return value.id
+        if hasattr(value, "block") and hasattr(value, "article"):
+            return f"{value.article.id}#{value.block.anchor}"
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _timestamp(tagged: TaggedArticle) -> str:
+    # Atom needs a full date-time; a month or year stands for its first day.
+    return f"{tagged.article.date.first_day.isoformat()}T00:00:00Z"
+
+
+def atom_feed(plan: Plan) -> str:
+    """An Atom feed of every article, newest first; `updated` is the newest article's date."""
+    ET.register_namespace("", ATOM)
+    newest_first = list(reversed(plan.collection.articles))
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "title", "Articles of the collection")
+    _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_UUIDS, 'feed')}")
+    _sub(feed, "updated", _timestamp(newest_first[0]) if newest_first else "1970-01-01T00:00:00Z")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href="feed.xml")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href="../articles/")
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", "The editors of the collection")
+    for tagged in newest_first:
+        article = tagged.article
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _sub(entry, "title", article.title)
+        _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_UUIDS, article.id)}")
+        _sub(entry, "updated", _timestamp(tagged))
+        _sub(entry, "published", _timestamp(tagged))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"../articles/{article.id}/")
+        if article.url:
+            ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=article.url)
+        for name in article.authors:
+            _sub(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
+        summary = article.summary or ", ".join(x for x in (", ".join(article.authors), article.publisher, article.date.human()) if x)
+        _sub(entry, "summary", summary)
+        for tag in (*tagged.administrations, *tagged.themes):
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, tag: str, value: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = value
+    return element

@@ -1,0 +1,222 @@
+"""`build_kb.py new`: a capture becomes a valid source file, verbatim, with what to delete pointed out."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.new import Author, NewError, propose_id, read_capture
+from kb.problems import InputError
+from kb.sources import load_articles
+from kb.taxonomy import Taxonomy, load_taxonomy
+from kb.yamlio import parse_mapping
+from tests.helpers import CASES, ROOT, TODAY, load_yaml, run_cli
+
+SEEDS = ROOT / "tests" / "data" / "seeds"
+NEW = CASES / "new"
+EXPECTED = load_yaml(NEW / "seeds.yml")
+assert isinstance(EXPECTED, dict)
+_FLAG = re.compile(r"^sources/(?P<file>[^:]+):(?P<line>\d+): body: (?P<message>.*)$")
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(ROOT / "taxonomy.yml")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty collection with the real taxonomy: only what `new` writes is in it."""
+    (tmp_path / "sources").mkdir()
+    shutil.copy(ROOT / "taxonomy.yml", tmp_path / "taxonomy.yml")
+    return tmp_path
+
+
+def _front_matter(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    return {entry.key: entry.value for entry in parse_mapping(front)}
+
+
+def _flagged(stdout: str, source: Path) -> dict[str, str]:
+    """Flagged body lines of the written file: the line's text -> the message."""
+    lines = source.read_text(encoding="utf-8").split("\n")
+    found = {}
+    for match in filter(None, map(_FLAG.match, stdout.splitlines())):
+        found[lines[int(match["line"]) - 1].strip()] = match["message"]
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_seed_capture_becomes_the_expected_valid_file(seed: str, project: Path, taxonomy: Taxonomy) -> None:
+    case = EXPECTED[seed]
+    result = run_cli("new", "--from", str(SEEDS / f"{seed}.txt"), *case["args"], cwd=project)
+    assert result.returncode == 0, result.stderr
+    source = project / "sources" / f"{case['id']}.md"
+    assert _front_matter(source) == case["front_matter"]
+    (article,) = load_articles(project / "sources", taxonomy, TODAY)
+    assert article.id == case["id"]
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_seed_capture_body_is_verbatim(seed: str, project: Path, taxonomy: Taxonomy) -> None:
+    assert run_cli("new", "--from", str(SEEDS / f"{seed}.txt"), *EXPECTED[seed]["args"], cwd=project).returncode == 0
+    (article,) = load_articles(project / "sources", taxonomy, TODAY)
+    capture = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
+    assert _words(" ".join(block.text for block in article.blocks)) == _words(capture)
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_every_line_of_page_furniture_is_flagged(seed: str, project: Path) -> None:
+    # The .furniture.txt files list what was deleted from each capture to make the seed sources.
+    result = run_cli("new", "--from", str(SEEDS / f"{seed}.txt"), *EXPECTED[seed]["args"], cwd=project)
+    flagged = _flagged(result.stdout, project / "sources" / f"{EXPECTED[seed]['id']}.md")
+    capture = {line.strip() for line in (SEEDS / f"{seed}.txt").read_text(encoding="utf-8").splitlines()}
+    furniture = {line.strip() for line in (SEEDS / f"{seed}.furniture.txt").read_text(encoding="utf-8").splitlines()}
+    assert sorted((furniture & capture) - set(flagged)) == []
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_article_text_is_never_called_furniture(seed: str, project: Path, taxonomy: Taxonomy) -> None:
+    # What the seed source kept is the article's text: at most a heading to mark up or a line to join.
+    result = run_cli("new", "--from", str(SEEDS / f"{seed}.txt"), *EXPECTED[seed]["args"], cwd=project)
+    flagged = _flagged(result.stdout, project / "sources" / f"{EXPECTED[seed]['id']}.md")
+    kept = next(a for a in load_articles(ROOT / "sources", taxonomy, TODAY) if a.id == seed)
+    texts = {_words(block.text) for block in kept.blocks}
+    wrong = {line: message for line, message in flagged.items() if _words(line) in texts}
+    assert {line: m for line, m in wrong.items() if not m.startswith(("looks like a section heading", "starts in lower case"))} == {}
+
+
+def test_an_existing_file_is_never_overwritten(project: Path) -> None:
+    capture = str(NEW / "ishiba-liaison-offices.txt")
+    assert run_cli("new", "--from", capture, cwd=project).returncode == 0
+    (source,) = (project / "sources").glob("*.md")
+    source.write_text(source.read_text(encoding="utf-8") + "\nThe contributor's edit.\n", encoding="utf-8")
+    before = source.read_bytes()
+    again = run_cli("new", "--from", capture, cwd=project)
+    assert again.returncode == 1
+    assert again.stderr == f"new: sources/{source.name} already exists; edit it, or choose another id with --id; nothing written.\n"
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2024"], "no headline found; give one with --title"),
+        (["--title", "A Headline"], "no date found; give the publication date with --date"),
+        (["--title", "A Headline", "--date", "2024-13"], "--date month 13 does not exist"),
+        (["--title", "A Headline", "--date", "2024", "--url", "ftp://example.org/a"], "--url must be an http:// or https:// address"),
+        (["--title", "A Headline", "--date", "2024", "--id", "2024-Headline"], "'2024-Headline' is not a valid id"),
+        (["--from", "missing.txt"], "cannot read missing.txt"),
+    ],
+    ids=["no-title", "no-date", "impossible-date", "ftp-url", "upper-case-id", "missing-capture"],
+)
+def test_refusals_say_why_and_write_nothing(args: list[str], message: str, project: Path) -> None:
+    result = run_cli("new", *args, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"new: {message}")
+    assert result.stderr.endswith("; nothing written.\n")
+    assert list((project / "sources").iterdir()) == []
+
+
+def test_from_scratch_writes_the_given_fields_and_asks_for_the_text(project: Path, taxonomy: Taxonomy) -> None:
+    result = run_cli(
+        "new", "--title", "Liaison offices: a second look", "--date", "2024-12", "--author", "Hana Mori", "--author", "Jun Sato",
+        "--publisher", "Example Policy Forum", "--url", "https://example.org/liaison", cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    source = project / "sources" / "2024-12-mori-liaison-offices-second-look.md"
+    assert _front_matter(source) == {
+        "title": "Liaison offices: a second look", "authors": ["Hana Mori", "Jun Sato"], "publisher": "Example Policy Forum",
+        "date": "2024-12", "url": "https://example.org/liaison",
+    }  # fmt: skip
+    assert "Paste the article's paragraphs after the closing `---` of sources/2024-12-mori-liaison-offices-second-look.md" in result.stdout
+    with pytest.raises(InputError, match="1 error"):
+        load_articles(project / "sources", taxonomy, TODAY)
+    source.write_text(source.read_text(encoding="utf-8") + "\nThe offices were discussed again in December.\n", encoding="utf-8")
+    assert load_articles(project / "sources", taxonomy, TODAY)[0].paragraphs[0].text == "The offices were discussed again in December."
+
+
+def test_hostile_capture_stays_text(project: Path, taxonomy: Taxonomy) -> None:
+    result = run_cli("new", "--from", str(NEW / "hostile-front-matter.txt"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    (article,) = load_articles(project / "sources", taxonomy, TODAY)
+    assert article.title == 'A "Quoted" Headline: With \\Backslash, #Hash and {Braces}'
+    assert article.authors == ("José Ñúñez", "Åsa Öberg")
+    assert article.date.iso() == "2024-05-17"
+    assert article.blocks[0].text == 'title: "injected" # a capture that looks like YAML'
+    flagged = _flagged(result.stdout, project / "sources" / f"{article.id}.md")
+    assert flagged["# 1 priority is not a heading"].startswith("starts with `#`, so it will show as a section heading")
+
+
+def test_control_characters_are_removed_and_said(project: Path, taxonomy: Taxonomy) -> None:
+    result = run_cli("new", "--from", str(NEW / "control-characters.txt"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 control characters (invisible bytes) from the capture." in result.stdout
+    (article,) = load_articles(project / "sources", taxonomy, TODAY)
+    assert article.paragraphs[-1].text == "A sentence with a bell and an escape character hidden inside it, long enough to be prose."
+
+
+def test_lines_wrapped_mid_sentence_stay_one_paragraph() -> None:
+    draft = read_capture((NEW / "hard-wrapped-lines.txt").read_text(encoding="utf-8"))
+    assert (draft.title, draft.date) == ("A Headline Copied From a PDF Report", "2024-03")
+    assert [len(p.lines) for p in draft.paragraphs] == [1, 1, 3, 1]
+
+
+def test_a_capture_without_text_is_refused() -> None:
+    with pytest.raises(NewError, match="the capture has no text"):
+        read_capture(" \n\u00a0\n\t\n")
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "authors", "expected"),
+    [
+        ("2024-03-25", "Characteristics of Japan–North Korea Dialogue", (Author("Lee Ki-Tae", "Lee"),), "2024-03-lee-characteristics-japan-north-korea-dialogue"),  # noqa: E501
+        ("2014-06", "Pragmatism Returns to Japan’s North Korea Policy", (Author("Dr. Sebastian Maslow"),), "2014-06-maslow-pragmatism-returns-japan-north-korea"),  # noqa: E501
+        ("2024", "Kim Dae-jung’s Legacy", (Author("Lee Ki-Tae"),), "2024-lee-kim-dae-jung-legacy"),
+        ("2024-05-17", "Él Niño and the Café Économique", (Author("José Ñúñez"),), "2024-05-nunez-el-nino-cafe-economique"),
+        ("2024-01", "日朝関係の行方", (), "2024-01-article"),
+        ("2024-01", "On the", (), "2024-01-on-the"),
+    ],
+    ids=["family-from-comma-byline", "honorific-skipped", "hyphenated-given-name", "accents-transliterated", "no-latin-words", "only-stopwords"],
+)
+def test_proposed_id(date: str, title: str, authors: tuple[Author, ...], expected: str) -> None:
+    assert propose_id(date, title, authors) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("November 29, 2024", "2024-11-29"),
+        ("Nov. 9th 2024", "2024-11-09"),
+        ("29 November 2024", "2024-11-29"),
+        ("2024. 03. 25 | CO 24-24", "2024-03-25"),
+        ("Published 2024/03/25", "2024-03-25"),
+        ("June 2014", "2014-06"),
+        ("2024-02-30", None),
+        ("Tokyo Report", None),
+    ],
+)
+def test_date_lines_are_recognised(line: str, expected: str | None) -> None:
+    draft = read_capture(f"A Headline Long Enough\n\n{line}\n\nThe first sentence of the article is here, long enough to count as prose.\n")
+    assert draft.date == expected
+
+
+def test_upper_case_twin_of_an_id_is_refused_by_check(project: Path, taxonomy: Taxonomy) -> None:
+    # Ids are lower case, so two file names that differ only in case can never both be valid.
+    seed = ROOT / "sources" / "2024-03-lee-japan-north-korea-dialogue.md"
+    shutil.copy(seed, project / "sources" / seed.name)
+    shutil.copy(seed, project / "sources" / "2024-03-Lee-japan-north-korea-dialogue.md")
+    with pytest.raises(InputError) as caught:
+        load_articles(project / "sources", taxonomy, TODAY)
+    assert [p.format() for p in caught.value.problems] == [
+        "sources/2024-03-Lee-japan-north-korea-dialogue.md: file name: '2024-03-Lee-japan-north-korea-dialogue.md' is not a valid id: "
+        "use lowercase ascii words joined by hyphens, e.g. '2014-06-maslow-pragmatism-returns.md'",
+    ]
