@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import ROOT, synthesise  # noqa: E402
+from synth import ROOT, synthesise
 
 # What a project needs to build, as tests/conftest.py copies it; generated folders are left behind.
 PROJECT_FILES = ("build_kb.py", "mkdocs.yml", "taxonomy.yml", "entities.yml", "docs", "hooks", "overrides", "kb")
@@ -201,7 +201,10 @@ def table(rows: list[dict[str, object]]) -> list[str]:
 def targets(rows: list[dict[str, object]]) -> list[str]:
     """Each target with the measured ratio and whether it is met."""
     by_n = {int(str(r["n"])): r for r in rows}
-    f = lambda r, k: float(str(r[k]))  # noqa: E731
+
+    def f(row: dict[str, object], key: str) -> float:
+        return float(str(row[key]))
+
     out = ["| Target | Measured | Met |", "|---|---|---|"]
     for n, r in sorted(by_n.items()):
         share = f(r, "gen_s") / f(r, "mkdocs_s")
@@ -212,17 +215,19 @@ def targets(rows: list[dict[str, object]]) -> list[str]:
             out.append(f"| {label} time(5000)/time(500) ≤ {MAX_GROWTH:g} | {growth:.1f} | {'yes' if growth <= MAX_GROWTH else 'no'} |")
     for n, r in sorted(by_n.items()):
         big = int(str(r["pages_over_100kb"]))
-        out.append(f"| N={n}: no page > 100 KB HTML | largest {r['largest_page']} {f(r, 'largest_page_bytes') / 1000:.0f} KB; {big} over | {'yes' if big == 0 else 'no'} |")
+        largest = f"largest {r['largest_page']} {f(r, 'largest_page_bytes') / 1000:.0f} KB; {big} over"
+        out.append(f"| N={n}: no page > 100 KB HTML | {largest} | {'yes' if big == 0 else 'no'} |")
     top = by_n.get(max(by_n)) if by_n else None
     if top is not None:
-        n = top["n"]
+        n = int(str(top["n"]))
         out += [
             f"| N={n}: whole-build peak RSS < 1 GB | {f(top, 'build_rss_mb'):.0f} MB | {'yes' if f(top, 'build_rss_mb') < MAX_RSS_MB else 'no'} |",
             f"| N={n}: whole build < 2 min | {f(top, 'build_s'):.1f} s | {'yes' if f(top, 'build_s') < MAX_BUILD_S else 'no'} |",
             f"| N={n}: incremental after one edit < 1 s (process; generate() alone) | {f(top, 'incr_s'):.2f} s ({f(top, 'incr_generate_s'):.2f} s), "
             f"{top['incr_written']} files rewritten | {'yes' if f(top, 'incr_s') < MAX_INCR_S else 'no'} |",
             f"| N={n}: search first-result payload ≤ 300 KB gzipped | {f(top, 'search_payload_gz') / 1000:.0f} KB "
-            f"(index {f(top, 'search_index_gz') / 1000:.0f} KB + scripts {f(top, 'search_js_gz') / 1000:.0f} KB) | {'yes' if f(top, 'search_payload_gz') <= MAX_SEARCH else 'no'} |",
+            f"(index {f(top, 'search_index_gz') / 1000:.0f} KB + scripts {f(top, 'search_js_gz') / 1000:.0f} KB) "
+            f"| {'yes' if f(top, 'search_payload_gz') <= MAX_SEARCH else 'no'} |",
         ]
     return out
 
@@ -251,10 +256,13 @@ def write_report(rows: list[dict[str, object]], csv_path: Path, md_path: Path, r
         "Synthetic collections: the seed paragraphs reshuffled, 4–12 per article, dates 1995–2025 at year, month and day precision.",
         "",
         "- *generator*: `python build_kb.py` on an empty docs/ (every page written).",
-        "- *mkdocs*: `mkdocs build --strict` with docs/ generated and the generator stubbed out of the pre-build hook: MkDocs, Material and the sanitiser alone.",
+        "- *mkdocs*: `mkdocs build --strict` with docs/ generated and the generator stubbed out of the pre-build hook: "
+        "MkDocs, Material and the sanitiser alone.",
         "- *whole build*: `mkdocs build --strict` on an empty docs/ and site/, the hook generating every page.",
-        "- *incremental*: `generate()` in a fresh process after one paragraph of one source changed; in brackets the time inside generate(), without start-up and imports.",
-        "- *search gz*: what a browser downloads before the first result, gzipped at level 6: search/search_index.json plus the search worker and the lunr scripts it imports for `lang: [en, ja]`.",
+        "- *incremental*: `generate()` in a fresh process after one paragraph of one source changed; "
+        "in brackets the time inside generate(), without start-up and imports.",
+        "- *search gz*: what a browser downloads before the first result, gzipped at level 6: "
+        "search/search_index.json plus the search worker and the lunr scripts it imports for `lang: [en, ja]`.",
         "",
         "## Machine",
         "",

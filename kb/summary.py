@@ -12,7 +12,7 @@ import yaml
 # Page kinds by the docs/ folder they are in, in the order a reviewer cares about.
 KINDS = {"administrations": "administration", "themes": "theme", "articles": "article", "people": "person", "explore": "explore"}
 ORDER = ("administration", "theme", "article", "person", "index", "explore", "other")
-MENTIONED = 4  # changed pages named in the sentence; the rest are counted
+MENTIONED = 4  # changed pages named in the sentence when there are more
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~!#])")
 
 
@@ -55,7 +55,7 @@ def sentence(diff: SiteDiff) -> str:
         changes = f"changes the {_and([_escape(p.title) for p in changed])} page{'s' if len(changed) > 1 else ''}"
     else:
         named = [_escape(p.title) for p in changed[:MENTIONED]]
-        changes = f"changes {len(changed)} pages: the {', '.join(named)} pages and {_count(len(changed) - MENTIONED, 'other')}"
+        changes = f"changes {len(changed)} pages, among them the {_and(named)} pages"
     return f"{_counted('adds', diff.added)}; {changes}; {_counted('removes', diff.removed)}"
 
 

@@ -130,7 +130,7 @@ def matrix(plan: Plan) -> str:
         "# Administration × theme matrix",
         "",
         "Each cell counts the passages that concern both the administration of its row and the theme of its column; "
-        "it links to those passages on the administration's page. The darker the cell, the more passages.",
+        "it links to those passages on the administration's page. The stronger the shading, the more passages.",
         "",
         f"Shading, by number of passages: {legend}",
         "{ .kb-heat-legend }",

@@ -13,6 +13,9 @@ from kb.timeline import Event, extract_events
 # stay readable (and small) as the collection grows; the rest are reached
 # through the article list below the quotes.
 KEY_PASSAGES = 12
+# Likewise a topic page lists at most this many articles, the most recent; the
+# articles index lists them all.
+ARTICLE_LIST = 100
 
 
 class Plan:

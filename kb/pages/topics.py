@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from kb.pages import Page
 from kb.pages.markup import byline, front_matter, plural, short_citation, text
-from kb.pages.plan import Plan
+from kb.pages.plan import ARTICLE_LIST, Plan
 from kb.pages.timeline import timeline_section
 from kb.tagging import Passage, TaggedArticle
 from kb.taxonomy import Administration, Taxonomy, Term
@@ -158,7 +158,10 @@ def _article_list(articles: tuple[TaggedArticle, ...], tag: str) -> Iterator[str
     if not articles:
         yield "None yet."
         yield ""
-    for tagged in articles:
+    if len(articles) > ARTICLE_LIST:
+        yield f"The {ARTICLE_LIST} most recent of {plural(len(articles), 'article')}; the [articles index](../articles/index.md) lists them all."
+        yield ""
+    for tagged in articles[-ARTICLE_LIST:]:
         article = tagged.article
         count = len(tagged.passages_about(tag))
         why = plural(count, "passage") if count else "tagged in the article's front matter"

@@ -10,11 +10,11 @@ SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/screenshots/ (gitignored)."""
+def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot (whole page, or what the window shows) under tests/artifacts/screenshots/ (gitignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.support import goto, screenshot
+
+pytestmark = pytest.mark.browser
 
 ROWS = "article table tbody tr"
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.browser.support import goto, main_text, screenshot, search
 
+pytestmark = pytest.mark.browser
+
 FIRST_RESULT = [
     ("Kishida", "/administrations/kishida/"),
     ("Stockholm agreement", "/themes/stockholm-agreement/"),
