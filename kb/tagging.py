@@ -134,11 +134,12 @@ class _Terms:
             return self.full, False
         text = probe.subject(self.folded)
         words = self.heads.intersection(probe.folded_words if self.folded else probe.words)
-        present = {i for word in words for i in self.by_word[word]} if words else set()
-        present.update(i for head, i in self.by_text if head in text)
+        present = [i for word in words for i in self.by_word[word]]
+        if self.by_text:
+            present += [i for head, i in self.by_text if head in text]
         if not present:
             return None, False
-        key = tuple(sorted(present))
+        key = tuple(sorted(set(present)))
         if key not in self.compiled:
             chosen = [self.terms[i] for i in key]
             if self.lowered:
