@@ -58,7 +58,8 @@ def administration_page(plan: Plan, admin: Administration) -> str:
     lines = [
         front_matter({
             "title": admin_label(admin),
-            "description": f"{admin_label(admin)} ({years(admin)}): {plural(len(articles), 'article')} and {plural(len(passages), 'passage')} of the collection.",
+            "description": f"{admin_label(admin)} ({years(admin)}): "
+            f"{plural(len(articles), 'article')} and {plural(len(passages), 'passage')} of the collection.",
             "tags": [admin_label(admin)],
             "search": {"boost": 4},
         }),
