@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from kb.entities import load_entities
+from kb.entities import Entities, load_entities
 from kb.mentions import find_mentions
 from kb.output import WriteReport, write_pages
 from kb.pages import render_pages
@@ -44,31 +44,40 @@ class Project:
         return self.root / "entities.yml"
 
 
-def check(project: Project, today: dt.date | None = None) -> tuple[Taxonomy, tuple[Article, ...]]:
+class Inputs(NamedTuple):
+    """Everything the generator reads, validated."""
+
+    taxonomy: Taxonomy
+    articles: tuple[Article, ...]
+    entities: Entities
+
+
+def check(project: Project, today: dt.date | None = None) -> Inputs:
     """Validate the taxonomy, every source and the entities; raise InputError listing all problems."""
     taxonomy = load_taxonomy(project.taxonomy)
     articles = load_articles(project.sources, taxonomy, today)
-    load_entities(project.entities)
-    return taxonomy, articles
+    return Inputs(taxonomy, articles, load_entities(project.entities))
 
 
 def generate(project: Project, today: dt.date | None = None) -> WriteReport:
-    """Sources + taxonomy -> the generated pages under docs/."""
-    taxonomy, articles = check(project, today)
-    _pin_build_date(articles)
+    """Sources + taxonomy + entities -> the generated pages under docs/."""
+    return publish(project, check(project, today))
+
+
+def publish(project: Project, inputs: Inputs) -> WriteReport:
+    """Validated inputs -> tagged passages, events, mentions -> pages written under docs/."""
+    taxonomy, articles, entities = inputs
     collection = tag_articles(articles, taxonomy)
     events = extract_events(collection)
-    mentions = find_mentions(collection, load_entities(project.entities))
+    mentions = find_mentions(collection, entities)
     pages = render_pages(collection, mentions=mentions, events=events)
     return write_pages(pages, project.docs)
 
 
-def _pin_build_date(articles: tuple[Article, ...]) -> None:
-    # MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is
-    # set; the newest article's date makes that stamp a function of the sources.
-    if articles and "SOURCE_DATE_EPOCH" not in os.environ:
-        newest = max(a.date.last_day for a in articles)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
+def source_date_epoch(articles: tuple[Article, ...]) -> str:
+    """The newest article's last possible day as a Unix time: a build date that depends only on the sources."""
+    newest = max((a.date.last_day for a in articles), default=dt.date(1970, 1, 1))
+    return str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
 
 
 def build_site(project: Project) -> int:

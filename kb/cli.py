@@ -18,7 +18,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    _, articles = check(project)
+    _, articles, _ = check(project)
     if args.format == "text":
         print(f"OK: taxonomy.yml and {len(articles)} sources are valid.")
     return 0

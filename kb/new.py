@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kb.dates import MONTHS, PartialDate
 from kb.problems import Problem
+from kb.sources import url_problem
 from kb.taxonomy import ID
 from kb.yamlio import YamlError, parse_mapping
 
@@ -237,8 +238,8 @@ def create(sources: Path, args: argparse.Namespace) -> tuple[Path, Draft, list[i
         PartialDate.parse(draft.date)
     except ValueError as err:
         raise NewError(f"--date {err}") from None
-    if draft.url and not re.match(r"^https?://\S+$", draft.url):
-        raise NewError(f"--url must be an http:// or https:// address, got {draft.url!r}")
+    if draft.url and url_problem(draft.url):
+        raise NewError(f"--url {url_problem(draft.url)}")
     article_id = args.article_id or propose_id(draft.date, draft.title, draft.authors)
     if not ID.match(article_id):
         raise NewError(f"'{article_id}' is not a valid id: use lowercase ascii words joined by hyphens")

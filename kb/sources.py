@@ -264,9 +264,9 @@ class _Fields:
         url = self.text("url")
         if url is None:
             return None
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-            self.fail(self.line("url"), "url", f"must be an http:// or https:// address, got {url!r}")
+        problem = url_problem(url)
+        if problem:
+            self.fail(self.line("url"), "url", problem)
             return None
         return url
 
@@ -295,6 +295,22 @@ class _Fields:
             themes=self.ids("themes", tuple(t.id for t in self.taxonomy.themes)),
             blocks=blocks,
         )
+
+
+# RFC 3986 characters only: anything else (spaces, quotes, <, >, braces) must be
+# percent-encoded, so an address can never break out of a link, an attribute or
+# a BibTeX field.
+_URL = re.compile(r"^[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#\[\]]+$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not an acceptable original address, or None when it is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an http:// or https:// address, got {url!r}"
+    if not _URL.match(url):
+        return f"contains characters that must be percent-encoded (spaces, quotes, <, >, braces), got {url!r}"
+    return None
 
 
 def _collection_problems(articles: list[Article]) -> list[Problem]:

@@ -103,7 +103,7 @@ def test_ris_is_one_strict_record(case: str) -> None:
     fields: dict[str, list[str]] = {}
     for tag, value in record:
         fields.setdefault(tag, []).append(value)
-    assert fields["TY"] == ["ELEC"]
+    assert fields["TY"] == ["ELEC" if article.url else "RPRT"]
     assert fields["TI"] == [article.title]
     assert fields.get("AU", []) == list(article.authors)
     assert fields["PY"] == [str(article.date.year)]

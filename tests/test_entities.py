@@ -32,7 +32,7 @@ SEED_AUTHORS = {
 def seed() -> tuple[Mentions, dict[str, str]]:
     """The seed collection's mentions and its generated pages by path."""
     project = Project(ROOT)
-    taxonomy, articles = check(project, TODAY)
+    taxonomy, articles, _ = check(project, TODAY)
     collection = tag_articles(articles, taxonomy)
     mentions = find_mentions(collection, load_entities(project.entities))
     return mentions, {p.path: p.content for p in render_pages(collection, mentions=mentions)}

@@ -30,7 +30,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def seed() -> tuple[tuple[Article, ...], dict[str, str]]:
     """The seed articles and the generated files by path."""
     project = Project(ROOT)
-    taxonomy, articles = check(project, TODAY)
+    taxonomy, articles, _ = check(project, TODAY)
     collection = tag_articles(articles, taxonomy)
     mentions = find_mentions(collection, load_entities(project.entities))
     return articles, {p.path: p.content for p in render_pages(collection, mentions=mentions)}
@@ -103,7 +103,7 @@ def test_authors_with_two_spellings_share_one_entity(data: dict[str, Any]) -> No
 
 def test_events_are_exported_only_when_the_plan_has_them() -> None:
     project = Project(ROOT)
-    taxonomy, articles = check(project, TODAY)
+    taxonomy, articles, _ = check(project, TODAY)
     collection = tag_articles(articles, taxonomy)
     plan = Plan(collection, mentions=find_mentions(collection, load_entities(project.entities)))
     events = getattr(plan, "events", None)

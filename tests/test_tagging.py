@@ -23,7 +23,7 @@ def taxonomy() -> Taxonomy:
 
 @pytest.fixture(scope="module")
 def collection() -> Collection:
-    taxonomy, articles = check(Project(ROOT), TODAY)
+    taxonomy, articles, _ = check(Project(ROOT), TODAY)
     return tag_articles(articles, taxonomy)
 
 

@@ -21,7 +21,7 @@ CASE_FILES = sorted((CASES / "timeline").glob("*.yml"))
 
 @pytest.fixture(scope="module")
 def collection() -> Collection:
-    taxonomy, articles = check(Project(ROOT), TODAY)
+    taxonomy, articles, _ = check(Project(ROOT), TODAY)
     return tag_articles(articles, taxonomy)
 
 

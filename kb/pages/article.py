@@ -52,7 +52,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     lines.append(f"- **Original:** <{article.url}>" if article.url else "- **Original:** address unknown")
     if article.rights:
         lines.append(f"- **Rights:** {text(article.rights)}")
-    if article.title.startswith("["):
+    if article.title.startswith("[") and article.title.endswith("]"):
         lines.append("- **Title:** supplied by the editors (the original has no headline)")
     lines += ["", f"**Cite as:** {text(full_citation(article))}", ""]
     downloads = [f"[{label}]({article.id}.{ext})" for ext, label in FORMATS]

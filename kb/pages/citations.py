@@ -91,9 +91,10 @@ def bibtex(article: Article) -> str:
 
 
 def ris(article: Article) -> str:
-    """An RIS record (type ELEC, a web page); one `TAG  - value` line per field."""
+    """An RIS record (a web page, or a report when no address is known); one `TAG  - value` line per field."""
     date = article.date
-    lines = [("TY", "ELEC"), ("ID", article.id), ("TI", article.title)]
+    # The same choice as the CSL-JSON type below: ELEC = webpage, RPRT = report.
+    lines = [("TY", "ELEC" if article.url else "RPRT"), ("ID", article.id), ("TI", article.title)]
     lines += [("AU", name) for name in article.authors]
     lines.append(("PY", f"{date.year:04d}"))
     lines.append(("DA", f"{date.year:04d}/{f'{date.month:02d}' if date.month else ''}/{f'{date.day:02d}' if date.day else ''}/"))

@@ -147,8 +147,6 @@ def atom_feed(plan: Plan) -> str:
     _sub(feed, "updated", _timestamp(newest_first[0]) if newest_first else "1970-01-01T00:00:00Z")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href="feed.xml")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href="../articles/")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _sub(author, "name", "The editors of the collection")
     for tagged in newest_first:
         article = tagged.article
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -159,7 +157,9 @@ def atom_feed(plan: Plan) -> str:
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"../articles/{article.id}/")
         if article.url:
             ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=article.url)
-        for name in article.authors:
+        # Atom wants an author on every entry; an unknown one is said to be unknown
+        # rather than borrowed from the feed.
+        for name in article.authors or ("Unknown author",):
             _sub(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
         summary = article.summary or ", ".join(x for x in (", ".join(article.authors), article.publisher, article.date.human()) if x)
         _sub(entry, "summary", summary)
