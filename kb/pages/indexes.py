@@ -68,8 +68,11 @@ def articles_index(plan: Plan) -> str:
         "administration": [[a.id, admin_label(a)] for a in taxonomy.administrations if a.id in used],
         "theme": [[t.id, t.name] for t in taxonomy.themes if t.id in used],
         "year": [[year, year] for year in sorted({str(t.article.date.year) for t in articles}, reverse=True)],
-        "publisher": [[name, name] for name in publishers],
+        # Publishers are free text: rows refer to them by number, so no contributor's
+        # text ever sits in an inline-HTML attribute that Markdown might process.
+        "publisher": [[str(number), name] for number, name in enumerate(publishers)],
     }
+    publisher_number = {name: str(number) for number, name in enumerate(publishers)}
     lines = [
         front_matter({"title": "Articles", "description": "Every article of the collection, newest first."}),
         "# Articles",
@@ -87,7 +90,7 @@ def articles_index(plan: Plan) -> str:
             "administration": " ".join(tagged.administrations),
             "theme": " ".join(tagged.themes),
             "year": str(article.date.year),
-            "publisher": _publisher(tagged),
+            "publisher": publisher_number[_publisher(tagged)],
         }
         # A table row cannot carry attributes in Markdown: the date cell's span does, for the row.
         marker = "<span class=\"kb-row\"" + "".join(f' data-kb-{k}="{_cell_attr(v)}"' for k, v in data.items()) + ">"

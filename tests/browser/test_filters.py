@@ -42,7 +42,7 @@ def test_filters_combine(page: Any, site_url: str) -> None:
     shown = visible_rows(page)
     assert shown
     assert all(row["kbYear"] == "2024" and "backchannel" in row["kbTheme"].split() for row in shown)
-    page.select_option("#kb-filter-publisher", "The Diplomat")  # published in 2014
+    page.select_option("#kb-filter-publisher", label="The Diplomat")  # published in 2014
     assert visible_rows(page) == []
     assert page.inner_text(".kb-filters__status").startswith("Showing 0 of")
 
