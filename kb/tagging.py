@@ -217,14 +217,38 @@ class Collection:
         return tuple(a for a in self.articles if tag in a.administrations or tag in a.themes)
 
 
+class Tagger:
+    """The taxonomy's matchers, built once: what a piece of text concerns, and why."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self._matchers = [(a.id, "administration", Matcher(a.aliases, a.exclude, case_sensitive=True)) for a in taxonomy.administrations]
+        self._matchers += [(t.id, "theme", Matcher(t.phrases, t.exclude)) for t in taxonomy.themes]
+
+    def match(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """(administration ids, theme ids, (id, matched words) evidence) in taxonomy order."""
+        admins: list[str] = []
+        themes: list[str] = []
+        evidence: list[tuple[str, str]] = []
+        for tag_id, kind, matcher in self._matchers:
+            words = matcher.find(text)
+            if words:
+                (admins if kind == "administration" else themes).append(tag_id)
+                evidence.append((tag_id, ", ".join(dict.fromkeys(words))))
+        return tuple(admins), tuple(themes), tuple(evidence)
+
+    def passage(self, article: Article, block: Block) -> Passage:
+        """One paragraph, tagged."""
+        return Passage(article, block, *self.match(block.text))
+
+
 def tag_articles(articles: Iterable[Article], taxonomy: Taxonomy) -> Collection:
     """Tag every paragraph of every article."""
-    matchers = _matchers(taxonomy)
+    tagger = Tagger(taxonomy)
     admin_order = [a.id for a in taxonomy.administrations]
     theme_order = [t.id for t in taxonomy.themes]
     tagged = []
     for article in articles:
-        passages = tuple(_tag(article, block, matchers) for block in article.paragraphs)
+        passages = tuple(tagger.passage(article, block) for block in article.paragraphs)
         admins = {a for p in passages for a in p.administrations} | set(article.administrations)
         themes = {t for p in passages for t in p.themes} | set(article.themes)
         tagged.append(
@@ -240,27 +264,5 @@ def tag_articles(articles: Iterable[Article], taxonomy: Taxonomy) -> Collection:
 
 def tag_text(text: str, taxonomy: Taxonomy) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The administrations and themes a piece of text concerns (for tests and tools)."""
-    admins, themes, _ = _match(text, _matchers(taxonomy))
+    admins, themes, _ = Tagger(taxonomy).match(text)
     return admins, themes
-
-
-def _matchers(taxonomy: Taxonomy) -> list[tuple[str, str, Matcher]]:
-    matchers = [(a.id, "administration", Matcher(a.aliases, a.exclude, case_sensitive=True)) for a in taxonomy.administrations]
-    return matchers + [(t.id, "theme", Matcher(t.phrases, t.exclude)) for t in taxonomy.themes]
-
-
-def _tag(article: Article, block: Block, matchers: list[tuple[str, str, Matcher]]) -> Passage:
-    admins, themes, evidence = _match(block.text, matchers)
-    return Passage(article, block, admins, themes, evidence)
-
-
-def _match(text: str, matchers: list[tuple[str, str, Matcher]]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    admins: list[str] = []
-    themes: list[str] = []
-    evidence: list[tuple[str, str]] = []
-    for tag_id, kind, matcher in matchers:
-        words = matcher.find(text)
-        if words:
-            (admins if kind == "administration" else themes).append(tag_id)
-            evidence.append((tag_id, ", ".join(dict.fromkeys(words))))
-    return tuple(admins), tuple(themes), tuple(evidence)

@@ -101,7 +101,8 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
             if item.id in seen:
                 problems.append(Problem(where, None, f"{kind}.{item.id}", "id is used twice; ids must be unique across administrations and themes"))
             elif item.id in RESERVED:
-                problems.append(Problem(where, None, f"{kind}.{item.id}", f"id is reserved for the site's own pages ({', '.join(sorted(RESERVED))}); choose another"))
+                reserved = ", ".join(sorted(RESERVED))
+                problems.append(Problem(where, None, f"{kind}.{item.id}", f"id is reserved for the site's own pages ({reserved}); choose another"))
             seen.add(item.id)
     theme_ids = {t.id for t in themes}
     for theme in themes:

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from kb.dates import MONTHS, PartialDate
-from kb.tagging import Collection, Passage
+from kb.tagging import Collection, Passage, Tagger
 from kb.taxonomy import Taxonomy
 
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
@@ -114,15 +114,20 @@ class Event:
 
 def extract_events(collection: Collection) -> tuple[Event, ...]:
     """Every dated event of every paragraph of the collection, in chronological order."""
+    tagger = Tagger(collection.taxonomy)
     events = []
     for tagged in collection.articles:
         for passage in tagged.passages:
             for mention in find_dates(passage.block.text, passage.article.date):
                 whole, spanned = administrations_during(collection.taxonomy, mention.date.first_day, mention.last.last_day)
+                # An event carries the themes its own sentence names; a sentence that
+                # names none ("On February 15, ...") takes its paragraph's.
+                named = tagger.match(mention.sentence)[1]
+                themes = tuple(t for t in passage.themes if t in named) or passage.themes
                 events.append(
                     Event(
                         mention.date, mention.end, mention.kind, mention.qualifier, mention.words,
-                        mention.sentence, passage, whole, spanned, passage.themes,
+                        mention.sentence, passage, whole, spanned, themes,
                     )
                 )  # fmt: skip
     return tuple(sorted(events, key=lambda e: e.key))
