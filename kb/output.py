@@ -27,15 +27,20 @@ def write_pages(pages: Iterable[Page], docs: Path) -> WriteReport:
     are renamed into place only once all of them are written, so a failure
     leaves the previous pages as they were.
     """
-    wanted: dict[Path, bytes] = {}
+    wanted: dict[Path, str] = {}
     for page in pages:
-        wanted[_target(docs, page.path)] = page.content.encode("utf-8")
-    changed = {path: data for path, data in wanted.items() if _current(path) != data}
+        wanted[_target(docs, page.path)] = page.content
     stale = sorted(path for folder in OWNED for path in _files(docs / folder) if path not in wanted)
 
+    # One page's bytes at a time: a large collection's pages would otherwise sit in memory twice.
+    changed: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
-        for path, data in sorted(changed.items()):
+        for path in sorted(wanted):
+            data = wanted[path].encode("utf-8")
+            if _current(path) == data:
+                continue
+            changed.append(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             temp = path.with_name(f".{path.name}.kb-tmp")
             temp.write_bytes(data)
@@ -50,7 +55,7 @@ def write_pages(pages: Iterable[Page], docs: Path) -> WriteReport:
         path.unlink()
     for folder in OWNED:
         _prune_empty(docs / folder)
-    written = tuple(p.relative_to(docs).as_posix() for p in sorted(changed))
+    written = tuple(p.relative_to(docs).as_posix() for p in changed)
     removed = tuple(p.relative_to(docs).as_posix() for p in stale)
     return WriteReport(written, removed, len(wanted) - len(changed))
 

@@ -17,6 +17,7 @@ from kb.problems import InputError
 from kb.sources import load_articles
 from kb.tagging import tag_articles
 from kb.taxonomy import load_taxonomy
+from kb.timeline import extract_events
 from tests.helpers import ROOT, TODAY
 
 SEED_AUTHORS = {
@@ -35,7 +36,7 @@ def seed() -> tuple[Mentions, dict[str, str]]:
     taxonomy, articles, _ = check(project, TODAY)
     collection = tag_articles(articles, taxonomy)
     mentions = find_mentions(collection, load_entities(project.entities))
-    return mentions, {p.path: p.content for p in render_pages(collection, mentions=mentions)}
+    return mentions, {p.path: p.content for p in render_pages(collection, mentions, extract_events(collection))}
 
 
 def mentions_in(tmp_path: Path, paragraph: str) -> set[str]:

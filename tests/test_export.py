@@ -16,10 +16,9 @@ from kb.build import Project, check
 from kb.entities import load_entities
 from kb.mentions import find_mentions
 from kb.pages import render_pages
-from kb.pages.export import collection_data
-from kb.pages.plan import Plan
 from kb.sources import Article
 from kb.tagging import tag_articles
+from kb.timeline import extract_events
 from tests.helpers import ROOT, TODAY
 
 SCHEMA = json.loads((ROOT / "schemas" / "collection.schema.json").read_text(encoding="utf-8"))
@@ -33,7 +32,7 @@ def seed() -> tuple[tuple[Article, ...], dict[str, str]]:
     taxonomy, articles, _ = check(project, TODAY)
     collection = tag_articles(articles, taxonomy)
     mentions = find_mentions(collection, load_entities(project.entities))
-    return articles, {p.path: p.content for p in render_pages(collection, mentions=mentions)}
+    return articles, {p.path: p.content for p in render_pages(collection, mentions, extract_events(collection))}
 
 
 @pytest.fixture(scope="module")
@@ -101,19 +100,12 @@ def test_authors_with_two_spellings_share_one_entity(data: dict[str, Any]) -> No
     assert authors["2024-north-korea-statements-to-kishida"] == []
 
 
-def test_events_are_exported_only_when_the_plan_has_them() -> None:
-    project = Project(ROOT)
-    taxonomy, articles, _ = check(project, TODAY)
-    collection = tag_articles(articles, taxonomy)
-    plan = Plan(collection, mentions=find_mentions(collection, load_entities(project.entities)))
-    events = getattr(plan, "events", None)
-    exported = collection_data(plan)
-    assert ("events" in exported) == (events is not None)
-    if events is not None:
-        assert len(exported["events"]) == len(events)  # type: ignore[arg-type]
-        json.dumps(exported)  # every event is plain JSON data
-    plan.__dict__.pop("events", None)
-    assert "events" not in collection_data(plan)
+def test_events_are_exported_with_their_paragraph(data: dict[str, Any]) -> None:
+    stockholm = next(e for e in data["events"] if e["words"].startswith("between May 26-28") or "May 26-28" in e["words"])
+    assert (stockholm["date"], stockholm["end"], stockholm["administration"]) == ("2014-05-26", "2014-05-28", "abe")
+    article, anchor = stockholm["passage"].split("#")
+    paragraph = next(p for a in data["articles"] if a["id"] == article for p in a["paragraphs"] if p["anchor"] == anchor)
+    assert stockholm["sentence"] in paragraph["text"]
 
 
 # --- feed.xml ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from kb.build import Project, check
 from kb.dates import PartialDate
+from kb.mentions import no_mentions
 from kb.pages import render_pages
 from kb.pages.plan import Plan
 from kb.pages.timeline import timeline_svg
@@ -116,7 +117,7 @@ def test_a_year_across_a_change_of_government_has_no_single_administration(event
 
 
 def test_pages_show_the_timeline(collection: Collection, events: tuple[Event, ...]) -> None:
-    pages = {p.path: p.content for p in render_pages(collection, events=events)}
+    pages = {p.path: p.content for p in render_pages(collection, no_mentions(), events)}
     timeline = pages["explore/timeline.md"]
     assert "](timeline.svg)" in timeline
     assert "](../articles/2014-06-maslow-pragmatism-returns.md#p-" in timeline
@@ -129,8 +130,8 @@ def test_pages_show_the_timeline(collection: Collection, events: tuple[Event, ..
 
 
 def test_svg_is_well_formed_and_deterministic(collection: Collection, events: tuple[Event, ...]) -> None:
-    drawn = timeline_svg(Plan(collection, events=events))
-    assert drawn == timeline_svg(Plan(collection, events=extract_events(collection)))
+    drawn = timeline_svg(Plan(collection, no_mentions(), events))
+    assert drawn == timeline_svg(Plan(collection, no_mentions(), extract_events(collection)))
     root = ET.fromstring(drawn)
     labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
     assert {"Koizumi", "Abe", "Kishida", "2014"} <= labels

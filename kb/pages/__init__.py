@@ -21,12 +21,12 @@ class Page:
     content: str
 
 
-def render_pages(collection: Collection, mentions: Mentions | None = None, events: tuple[Event, ...] | None = None) -> tuple[Page, ...]:
+def render_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> tuple[Page, ...]:
     """Every generated page of the site, sorted by path."""
     from kb.pages import article, citations, entities, export, indexes, timeline, topics
     from kb.pages.plan import Plan
 
-    plan = Plan(collection, mentions=mentions, events=events)
+    plan = Plan(collection, mentions, events)
     pages = [*topics.render(plan), *article.render(plan), *indexes.render(plan)]
     pages += [*entities.render(plan), *citations.render(plan), *export.render(plan)]
     pages += [*timeline.render(plan)]

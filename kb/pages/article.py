@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from kb.pages import Page
 from kb.pages.citations import FORMATS, meta_tags
 from kb.pages.entities import author_links
-from kb.pages.markup import attr, authors, front_matter, full_citation, text
+from kb.pages.markup import admin_label, attr, authors, front_matter, full_citation, text
 from kb.pages.plan import Plan
-from kb.pages.topics import admin_label
 from kb.tagging import Passage, TaggedArticle
 
 _PRECISION = {"day": "", "month": " (day unknown)", "year": " (month and day unknown)"}

@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterator
 from kb.entities import Entity
 from kb.mentions import Mention
 from kb.pages import Page
-from kb.pages.markup import byline, front_matter, plural, short_citation, text
+from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
 from kb.pages.plan import KEY_PASSAGES, Plan
-from kb.pages.topics import admin_label
 from kb.sources import Article
 
 _SECTIONS: tuple[tuple[str, str, Callable[[Entity], bool]], ...] = (
@@ -80,7 +79,7 @@ def entity_page(plan: Plan, entity: Entity) -> str:
     lines += ["## Passages", ""]
     if not mentions:
         lines += ["No passage of the collection names them yet.", ""]
-    lines += list(_quotes(mentions))
+    lines += list(quotes([m.passage for m in mentions[:KEY_PASSAGES]], len(mentions)))
     if mentioned:
         lines += ["## Articles naming them", "", *_article_items(mentioned), ""]
     return "\n".join(lines)
@@ -113,19 +112,6 @@ def _company(plan: Plan, entity: Entity, mentions: tuple[Mention, ...]) -> Itera
         links = [f"[{text(people.get(o).name)}]({o}.md) ({n})" for o, n in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))]
         yield "**Named with:** " + " · ".join(links)
     yield ""
-
-
-def _quotes(mentions: tuple[Mention, ...]) -> Iterator[str]:
-    for mention in mentions[:KEY_PASSAGES]:
-        passage = mention.passage
-        label = f"{short_citation(passage.article)}, ¶ {passage.block.number}"
-        yield f"> {text(passage.block.text)}"
-        yield ">"
-        yield f"> — [{text(label)}](../articles/{passage.article.id}.md#{passage.anchor})"
-        yield ""
-    if len(mentions) > KEY_PASSAGES:
-        yield f"*{len(mentions) - KEY_PASSAGES} more passages: see the articles below.*"
-        yield ""
 
 
 def people_index(plan: Plan) -> str:

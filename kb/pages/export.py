@@ -9,8 +9,6 @@ independent of the deployment too.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ from kb.pages import Page
 from kb.pages.citations import csl_item
 from kb.pages.plan import Plan
 from kb.tagging import TaggedArticle
+from kb.timeline import Event
 
 SCHEMA_VERSION = "1"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -64,9 +63,7 @@ def collection_data(plan: Plan) -> dict[str, object]:
             for m in mentions.mentions
         ],
     }  # fmt: skip
-    events = getattr(plan, "events", None)
-    if events is not None:
-        data["events"] = [_plain(event) for event in events]
+    data["events"] = [_event(event) for event in plan.events]
     return data
 
 
@@ -109,27 +106,20 @@ def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
     }
 
 
-def _plain(value: object) -> object:
-    """Any stage's value as JSON data: dataclasses as objects, dates as ISO text, articles by id."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    iso = getattr(value, "iso", None)
-    if callable(iso):  # PartialDate
-        return str(iso())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # An event may point at an article or a passage: refer to it, do not copy it.
-        if hasattr(value, "blocks") and hasattr(value, "id"):
-            return value.id
-        if hasattr(value, "block") and hasattr(value, "article"):
-            return f"{value.article.id}#{value.block.anchor}"
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    return str(value)
+def _event(event: Event) -> dict[str, object]:
+    """One timeline event as JSON data; its paragraph by reference (`article-id#anchor`)."""
+    return {
+        "date": event.date.iso(),
+        "end": event.end.iso() if event.end else None,
+        "kind": event.kind,
+        "qualifier": event.qualifier,
+        "words": event.words,
+        "sentence": event.sentence,
+        "passage": f"{event.passage.article.id}#{event.passage.anchor}",
+        "administration": event.administration,
+        "administrations": list(event.administrations),
+        "themes": list(event.themes),
+    }
 
 
 def _timestamp(tagged: TaggedArticle) -> str:

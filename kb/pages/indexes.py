@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 
 from kb.pages import Page
-from kb.pages.markup import attr, authors, front_matter, plural, text
+from kb.pages.markup import admin_label, attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
-from kb.pages.topics import admin_label, years
+from kb.pages.topics import years
 from kb.tagging import TaggedArticle
 
 

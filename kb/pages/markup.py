@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import yaml
 
 from kb.sources import Article
+from kb.tagging import Passage
+from kb.taxonomy import Administration
 
 # Backslash escapes that Python-Markdown (with tables and attr_list) honours:
 # together with HTML-escaping they make any source text render as plain text.
@@ -89,3 +91,22 @@ def full_citation(article: Article) -> str:
 def plural(count: int, word: str) -> str:
     """`1 article`, `2 articles`."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def admin_label(admin: Administration) -> str:
+    """`Kishida administration`."""
+    return f"{admin.surname} administration"
+
+
+def quotes(passages: Sequence[Passage], total: int) -> Iterator[str]:
+    """Passages quoted verbatim, each with a short citation linking to its paragraph."""
+    for passage in passages:
+        article = passage.article
+        label = f"{short_citation(article)}, ¶ {passage.block.number}"
+        yield f"> {text(passage.block.text)}"
+        yield ">"
+        yield f"> — [{text(label)}](../articles/{article.id}.md#{passage.anchor})"
+        yield ""
+    if total > len(passages):
+        yield f"*{total - len(passages)} more passages: see the articles below.*"
+        yield ""

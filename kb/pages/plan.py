@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kb.mentions import Mentions, no_mentions
+from kb.mentions import Mentions
 from kb.tagging import Collection, Passage
 from kb.taxonomy import Administration, Theme
-from kb.timeline import Event, extract_events
+from kb.timeline import Event
 
 # A topic page quotes at most this many passages per section, so that pages
 # stay readable (and small) as the collection grows; the rest are reached
@@ -21,10 +21,10 @@ ARTICLE_LIST = 100
 class Plan:
     """The collection plus the quoting decisions shared by topic and article pages."""
 
-    def __init__(self, collection: Collection, mentions: Mentions | None = None, events: tuple[Event, ...] | None = None) -> None:
+    def __init__(self, collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> None:
         self.collection = collection
-        self.events = extract_events(collection) if events is None else events
-        self.mentions = mentions or no_mentions()
+        self.events = events
+        self.mentions = mentions
         self.taxonomy = collection.taxonomy
         self.quoted_on: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.admin_sections = {a.id: self._sections(a.id, self.taxonomy.themes, "themes") for a in self.taxonomy.administrations}

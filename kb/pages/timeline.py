@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterator
 from html import escape
 
 from kb.pages import Page
-from kb.pages.markup import front_matter, plural, short_citation, text
+from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
 from kb.pages.plan import Plan
-from kb.taxonomy import Administration
 from kb.timeline import Event
 
 
@@ -18,10 +17,6 @@ def render(plan: Plan) -> Iterator[Page]:
     yield Page("explore/timeline.md", timeline_page(plan))
     if plan.events:
         yield Page("explore/timeline.svg", timeline_svg(plan))
-
-
-def _label(admin: Administration) -> str:
-    return f"{admin.surname} administration"
 
 
 def when(event: Event) -> str:
@@ -51,7 +46,7 @@ def _event_lines(plan: Plan, event: Event, show_admin: bool) -> list[str]:
     taxonomy = plan.taxonomy
     parts = [f"**{text(when(event))}**{_note(event)}"]
     admins = [taxonomy.administration(a) for a in event.administrations]
-    links = [f"[{text(_label(a))}](../administrations/{a.id}.md)" for a in admins]
+    links = [f"[{text(admin_label(a))}](../administrations/{a.id}.md)" for a in admins]
     if len(admins) > 1:
         parts.append(" and ".join(links) + " (the date spans a change of government)")
     elif links and show_admin:
@@ -110,7 +105,7 @@ def timeline_page(plan: Plan) -> str:
         groups.setdefault(_section_of(plan, event), []).append(event)
     order = [None, *(a.id for a in taxonomy.administrations)]
     present = [g for g in order if g in groups]
-    jumps = [f"[{text(_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or 'other-dates'}) ({len(groups[g])})" for g in present]
+    jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or 'other-dates'}) ({len(groups[g])})" for g in present]
     lines += ["**By administration:** " + " · ".join(jumps), ""]
     counts = [(t, sum(1 for e in events if t.id in e.themes)) for t in taxonomy.themes]
     themed = [f"[{text(t.name)}](../themes/{t.id}.md#timeline) ({n})" for t, n in counts if n]
@@ -122,9 +117,9 @@ def timeline_page(plan: Plan) -> str:
         else:
             admin = taxonomy.administration(group)
             lines += [
-                f"## {text(_label(admin))} {{ #{group} }}",
+                f"## {text(admin_label(admin))} {{ #{group} }}",
                 "",
-                f"Dates that begin under this administration. Its page: [{text(_label(admin))}](../administrations/{group}.md#timeline).",
+                f"Dates that begin under this administration. Its page: [{text(admin_label(admin))}](../administrations/{group}.md#timeline).",
                 "",
             ]
         for event in groups[group]:
@@ -204,7 +199,7 @@ def timeline_svg(plan: Plan) -> str:
         until = term.end.isoformat() if term.end else "in office"
         body.append(
             f'<rect x="{left:.1f}" y="40" width="{right - left:.1f}" height="{bottom - 40}" fill="{COLOURS[index % 2]}">'
-            f"<title>{escape(_label(admin))}: {term.start.isoformat()} to {until}</title></rect>"
+            f"<title>{escape(admin_label(admin))}: {term.start.isoformat()} to {until}</title></rect>"
         )
         half = len(admin.surname) * 3.6
         centre = min(max((left + right) / 2, MARGIN + half), WIDTH - MARGIN - half)

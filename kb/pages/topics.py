@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.pages import Page
-from kb.pages.markup import byline, front_matter, plural, short_citation, text
+from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan
 from kb.pages.timeline import timeline_section
-from kb.tagging import Passage, TaggedArticle
+from kb.tagging import TaggedArticle
 from kb.taxonomy import Administration, Taxonomy, Term
 
 
@@ -18,11 +18,6 @@ def render(plan: Plan) -> Iterator[Page]:
         yield Page(f"administrations/{admin.id}.md", administration_page(plan, admin))
     for theme in plan.taxonomy.themes:
         yield Page(f"themes/{theme.id}.md", theme_page(plan, theme.id))
-
-
-def admin_label(admin: Administration) -> str:
-    """`Kishida administration`."""
-    return f"{admin.surname} administration"
 
 
 def term_text(term: Term) -> str:
@@ -91,7 +86,7 @@ def administration_page(plan: Plan, admin: Administration) -> str:
         lines += [f"### {text(name)} {{ #{anchor} }}", ""]
         if group:
             lines += [f"See also the theme page [{text(name)}](../themes/{group}.md).", ""]
-        lines += list(_quotes(quoted, total))
+        lines += list(quotes(quoted, total))
     lines += timeline_section(plan, administration=admin.id)
     lines += list(_article_list(articles, admin.id))
     return "\n".join(lines)
@@ -134,23 +129,10 @@ def theme_page(plan: Plan, theme_id: str) -> str:
             lines += [f"See also the administration page [{text(admin_label(admin))}](../administrations/{group}.md).", ""]
         else:
             lines += ["### No administration named { #no-administration }", ""]
-        lines += list(_quotes(quoted, total))
+        lines += list(quotes(quoted, total))
     lines += timeline_section(plan, theme=theme.id)
     lines += list(_article_list(articles, theme.id))
     return "\n".join(lines)
-
-
-def _quotes(passages: list[Passage], total: int) -> Iterator[str]:
-    for passage in passages:
-        article = passage.article
-        label = f"{short_citation(article)}, ¶ {passage.block.number}"
-        yield f"> {text(passage.block.text)}"
-        yield ">"
-        yield f"> — [{text(label)}](../articles/{article.id}.md#{passage.anchor})"
-        yield ""
-    if total > len(passages):
-        yield f"*{total - len(passages)} more passages: see the articles below.*"
-        yield ""
 
 
 def _article_list(articles: tuple[TaggedArticle, ...], tag: str) -> Iterator[str]:

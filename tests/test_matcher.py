@@ -1,0 +1,64 @@
+"""The matcher's shortcuts (word prefilter, lowercase patterns) find exactly what one plain alternation finds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.entities import load_entities
+from kb.tagging import Matcher
+from kb.taxonomy import load_taxonomy
+from tests.helpers import ROOT
+
+TAXONOMY = load_taxonomy(ROOT / "taxonomy.yml")
+ENTITIES = load_entities(ROOT / "entities.yml")
+# (terms, excluded phrases, case sensitive) of every matcher the generator builds.
+SPECS = (
+    [(a.aliases, a.exclude, True) for a in TAXONOMY.administrations]
+    + [(t.phrases, t.exclude, False) for t in TAXONOMY.themes]
+    + [(e.names, e.exclude, True) for e in ENTITIES.entities]
+)
+MATCHERS = [(Matcher(terms, exclude, case_sensitive=cs), terms, exclude, cs) for terms, exclude, cs in SPECS]
+# Pieces of the terms themselves, in any case, with letters that re.IGNORECASE equates with ASCII ones.
+PIECES = sorted({word for terms, exclude, _ in SPECS for term in (*terms, *exclude) for word in term.rstrip("*").split()})
+TRICKY = st.sampled_from(["ſ", "K", "ı", "İ", "ß", "é", "Ö", "’", "-", "_", "\n", "  ", "s", "es", "ion", "拉致", "납치"])
+WORD = st.sampled_from(PIECES).flatmap(lambda w: st.sampled_from([w, w.lower(), w.upper(), w.title(), w[:-1]]))
+TEXTS = st.lists(st.one_of(WORD, TRICKY, st.just(" "), st.text(max_size=3)), max_size=30).map("".join)
+
+
+def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: bool, text: str) -> list[str]:
+    """The plain algorithm: one alternation of every term, longest first, matches inside an excluded phrase dropped."""
+
+    def compile_(words: Iterable[str]) -> re.Pattern[str] | None:
+        parts = []
+        for term in sorted(set(words), key=lambda t: (-len(t), t)):
+            body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+            if body and body[-1].isascii():
+                body += r"\w*" if term.endswith("*") else r"(?!\w)"
+            if body and body.lstrip("\\")[:1].isascii():
+                body = r"(?<!\w)" + body
+            parts.append(body)
+        return re.compile("|".join(parts), 0 if case_sensitive else re.IGNORECASE) if parts else None
+
+    find, block = compile_(terms), compile_(exclude)
+    if find is None:
+        return []
+    blocked = [m.span() for m in block.finditer(text)] if block else []
+    return [m.group(0) for m in find.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS)
+def test_every_matcher_agrees_with_the_plain_alternation(text: str) -> None:
+    for matcher, terms, exclude, case_sensitive in MATCHERS:
+        assert matcher.find(text) == _reference(terms, exclude, case_sensitive, text), (terms, text)
+
+
+def test_seed_paragraphs_agree_with_the_plain_alternation() -> None:
+    paragraphs = [p for path in sorted((ROOT / "sources").glob("*.md")) for p in path.read_text(encoding="utf-8").split("\n\n")]
+    for text in paragraphs:
+        for matcher, terms, exclude, case_sensitive in MATCHERS:
+            assert matcher.find(text) == _reference(terms, exclude, case_sensitive, text), (terms, text[:80])
