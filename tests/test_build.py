@@ -20,6 +20,7 @@ TINY = CASES / "collections" / "tiny"
 
 def test_tiny_collection_matches_golden_tree(project_factory: Callable[..., Path]) -> None:
     project = project_factory("tiny", sources=TINY)
+    shutil.copy(CASES / "collections" / "tiny-entities.yml", project / "entities.yml")
     generate(Project(project), TODAY)
     produced = {k: v for k, v in tree(project / "docs").items() if k.split("/")[0] in output.OWNED}
     if os.environ.get("UPDATE_GOLDEN"):

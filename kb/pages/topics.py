@@ -1,4 +1,4 @@
-"""Administration and theme pages: key passages quoted verbatim, grouped, linked to their paragraphs."""
+"""Administration and theme pages: passages quoted verbatim, grouped, linked to their paragraphs."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def administration_page(plan: Plan, admin: Administration) -> str:
     touched = [f"[{text(t.name)}](../themes/{t.id}.md) ({n})" for t, n in counts if n]
     if touched:
         lines += ["**Themes:** " + " · ".join(touched), ""]
-    lines += ["## Key passages by theme", ""]
+    lines += ["## Passages by theme", ""]
     if not passages:
         lines += ["No passage of the collection concerns this administration yet.", ""]
     for group, quoted, total in plan.admin_sections[admin.id]:
