@@ -13,6 +13,7 @@ from kb.build import Project, check
 from kb.entities import load_entities
 from kb.mentions import Mentions, find_mentions
 from kb.pages import render_pages
+from kb.pages.plan import KEY_PASSAGES
 from kb.problems import InputError
 from kb.sources import load_articles
 from kb.tagging import tag_articles
@@ -185,7 +186,7 @@ def test_every_quote_on_an_entity_page_carries_a_short_citation(seed: tuple[Ment
                 entity.id,
                 lines[index + 2],
             )
-        assert len(quotes) == min(len(mentions.of(entity.id)), 12)
+        assert len(quotes) == min(len(mentions.of(entity.id)), KEY_PASSAGES)
 
 
 def test_entity_page_shows_what_it_appears_with(seed: tuple[Mentions, dict[str, str]]) -> None:

@@ -9,7 +9,7 @@ from kb.entities import Entity
 from kb.mentions import Mention
 from kb.pages import Page
 from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
-from kb.pages.plan import KEY_PASSAGES, Plan
+from kb.pages.plan import ARTICLE_LIST, Plan, key_passages
 from kb.sources import Article
 
 _SECTIONS: tuple[tuple[str, str, Callable[[Entity], bool]], ...] = (
@@ -79,7 +79,7 @@ def entity_page(plan: Plan, entity: Entity) -> str:
     lines += ["## Passages", ""]
     if not mentions:
         lines += ["No passage of the collection names them yet.", ""]
-    lines += list(quotes([m.passage for m in mentions[:KEY_PASSAGES]], len(mentions)))
+    lines += list(quotes(key_passages([m.passage for m in mentions]), len(mentions)))
     if mentioned:
         lines += ["## Articles naming them", "", *_article_items(mentioned), ""]
     return "\n".join(lines)
@@ -88,7 +88,11 @@ def entity_page(plan: Plan, entity: Entity) -> str:
 def _article_items(articles: list[Article]) -> list[str]:
     if not articles:
         return ["None yet."]
-    return [f"- {a.date.human()}: [{text(a.title)}](../articles/{a.id}.md), {text(byline(a))}" for a in articles]
+    newest = articles[-ARTICLE_LIST:]
+    items = [f"- {a.date.human()}: [{text(a.title)}](../articles/{a.id}.md), {text(byline(a))}" for a in newest]
+    if len(articles) > len(newest):
+        items.insert(0, f"- The {len(articles) - len(newest)} earlier articles are in the [articles index](../articles/index.md).")
+    return items
 
 
 def _company(plan: Plan, entity: Entity, mentions: tuple[Mention, ...]) -> Iterator[str]:

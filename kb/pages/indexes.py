@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from kb.dates import MONTHS
 from kb.pages import Page
 from kb.pages.markup import admin_label, attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
@@ -16,7 +17,7 @@ def render(plan: Plan) -> Iterator[Page]:
     """The index pages."""
     yield Page("administrations/index.md", administrations_index(plan))
     yield Page("themes/index.md", themes_index(plan))
-    yield Page("articles/index.md", articles_index(plan))
+    yield from article_pages(plan)
     yield Page("explore/matrix.md", matrix(plan))
     yield Page("explore/tags.md", tags_index())
 
@@ -56,10 +57,68 @@ def themes_index(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def articles_index(plan: Plan) -> str:
-    """Every article, newest first, with filters by administration, theme, year and publisher."""
+# Beyond this many articles the index is split into a page per year (and a busy
+# year into a page per month), so that no page grows with the collection.
+ARTICLES_PER_PAGE = 150
+
+
+def article_pages(plan: Plan) -> Iterator[Page]:
+    """The articles index, and its pages by period when the collection is large."""
+    newest_first = list(reversed(plan.collection.articles))
+    periods = _article_periods(newest_first)
+    yield Page("articles/index.md", articles_index(plan, newest_first, periods))
+    for period, members in periods.items():
+        title = f"Articles of {_period_name(period)}"
+        head = [
+            front_matter({"title": title, "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}."}),
+            f"# {text(title)}",
+            "",
+            f"{plural(len(members), 'article')}, newest first; back to [all articles](../index.md).",
+            "",
+        ]
+        yield Page(f"articles/by-period/{period}.md", "\n".join(head) + "\n" + _article_table(plan, members, "../"))
+
+
+def _article_periods(articles: list[TaggedArticle]) -> dict[str, list[TaggedArticle]]:
+    if len(articles) <= ARTICLES_PER_PAGE:
+        return {}
+    years: dict[str, list[TaggedArticle]] = {}
+    for tagged in articles:
+        years.setdefault(f"{tagged.article.date.year:04d}", []).append(tagged)
+    periods: dict[str, list[TaggedArticle]] = {}
+    for year, members in years.items():
+        for tagged in members:
+            month = tagged.article.date.month
+            key = f"{year}-{month:02d}" if len(members) > ARTICLES_PER_PAGE and month else year
+            periods.setdefault(key, []).append(tagged)
+    return periods
+
+
+def _period_name(period: str) -> str:
+    year, _, month = period.partition("-")
+    return f"{MONTHS[int(month) - 1]} {year}" if month else year
+
+
+def articles_index(plan: Plan, articles: list[TaggedArticle], periods: dict[str, list[TaggedArticle]]) -> str:
+    """Every article, newest first, with filters; or, for a large collection, its periods and the newest articles."""
+    lines = [
+        front_matter({"title": "Articles", "description": "Every article of the collection, newest first."}),
+        "# Articles",
+        "",
+        f"The collection holds {plural(len(articles), 'article')}, newest first.",
+        "",
+    ]
+    if periods:
+        lines += ["## By period", ""]
+        lines += [f"- [{_period_name(period)}](by-period/{period}.md) ({plural(len(members), 'article')})" for period, members in periods.items()]
+        lines += ["", f"## The newest {ARTICLES_PER_PAGE}", ""]
+        articles = articles[:ARTICLES_PER_PAGE]
+    return "\n".join(lines) + "\n" + _article_table(plan, articles, "")
+
+
+def _article_table(plan: Plan, articles: list[TaggedArticle], prefix: str) -> str:
+    """The filterable table of articles: a plain table without script, select boxes with it (filters.js)."""
     taxonomy = plan.taxonomy
-    articles = list(reversed(plan.collection.articles))
     used = {tag for tagged in articles for tag in (*tagged.administrations, *tagged.themes)}
     publishers = sorted({_publisher(tagged) for tagged in articles}, key=lambda name: (name == UNKNOWN, name.casefold()))
     # The options travel as JSON in one attribute of an empty placeholder: filters.js builds
@@ -74,11 +133,6 @@ def articles_index(plan: Plan) -> str:
     }
     publisher_number = {name: str(number) for number, name in enumerate(publishers)}
     lines = [
-        front_matter({"title": "Articles", "description": "Every article of the collection, newest first."}),
-        "# Articles",
-        "",
-        f"The collection holds {plural(len(articles), 'article')}, newest first.",
-        "",
         f'<div class="kb-filters" data-kb-options="{attr(json.dumps(options, ensure_ascii=False))}"></div>',
         "",
         "| Date | Title | Authors | Publisher |",
@@ -95,7 +149,7 @@ def articles_index(plan: Plan) -> str:
         # A table row cannot carry attributes in Markdown: the date cell's span does, for the row.
         marker = "<span class=\"kb-row\"" + "".join(f' data-kb-{k}="{_cell_attr(v)}"' for k, v in data.items()) + ">"
         lines.append(
-            f"| {marker}{article.date.iso()}</span> | [{text(article.title)}]({article.id}.md) "
+            f"| {marker}{article.date.iso()}</span> | [{text(article.title)}]({prefix}{article.id}.md) "
             f"| {text(authors(article)) if article.authors else 'unknown'} "
             f"| {text(article.publisher) if article.publisher else 'unknown'} |"
         )

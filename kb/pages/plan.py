@@ -12,10 +12,10 @@ from kb.timeline import Event
 # A topic page quotes at most this many passages per section, so that pages
 # stay readable (and small) as the collection grows; the rest are reached
 # through the article list below the quotes.
-KEY_PASSAGES = 12
+KEY_PASSAGES = 8
 # Likewise a topic page lists at most this many articles, the most recent; the
 # articles index lists them all.
-ARTICLE_LIST = 100
+ARTICLE_LIST = 50
 
 
 class Plan:
@@ -46,12 +46,27 @@ class Plan:
                 continue
             members = [p for p in passages if group.id in getattr(p, attribute)]
             if members:
-                sections.append((group.id, members[:KEY_PASSAGES], len(members)))
+                sections.append((group.id, key_passages(members), len(members)))
         rest = [p for p in passages if not [g for g in getattr(p, attribute) if g != tag]]
         if rest:
-            sections.append((None, rest[:KEY_PASSAGES], len(rest)))
+            sections.append((None, key_passages(rest), len(rest)))
         return sections
 
     def passages_of(self, tag: str) -> list[Passage]:
         """Every passage tagged with an administration or theme id, in collection order."""
         return [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
+
+
+def key_passages(passages: list[Passage]) -> list[Passage]:
+    """At most KEY_PASSAGES, in their order: one per article first (the newest articles), then the rest."""
+    if len(passages) <= KEY_PASSAGES:
+        return passages
+    firsts: dict[str, Passage] = {}
+    for passage in passages:
+        firsts.setdefault(passage.article.id, passage)
+    chosen = set(map(id, list(firsts.values())[-KEY_PASSAGES:]))
+    for passage in passages:
+        if len(chosen) >= KEY_PASSAGES:
+            break
+        chosen.add(id(passage))
+    return [p for p in passages if id(p) in chosen]

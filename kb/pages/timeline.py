@@ -6,17 +6,64 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from html import escape
 
+from kb.dates import PartialDate
 from kb.pages import Page
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
 from kb.pages.plan import Plan
 from kb.timeline import Event
 
+# Pages stay readable (and under ~100 KB of HTML) however large the collection:
+# beyond this many events the timeline is split into a page per year, and a
+# busy year into a page per month; topic pages show the first events of theirs.
+EVENTS_PER_PAGE = 150
+SLICE = 20
+
 
 def render(plan: Plan) -> Iterator[Page]:
-    """The timeline page and its picture."""
-    yield Page("explore/timeline.md", timeline_page(plan))
+    """The timeline page (split by period when large) and its picture."""
+    periods = _periods(plan.events)
+    yield Page("explore/timeline.md", timeline_page(plan, periods))
+    for period, events in periods.items():
+        yield Page(f"explore/timeline/{period}.md", _period_page(plan, period, events))
     if plan.events:
         yield Page("explore/timeline.svg", timeline_svg(plan))
+
+
+def _periods(events: tuple[Event, ...]) -> dict[str, list[Event]]:
+    """Events by `YYYY` page, or `YYYY-MM` pages for a busy year; empty when one page holds them all."""
+    if len(events) <= EVENTS_PER_PAGE:
+        return {}
+    years: dict[int, list[Event]] = {}
+    for event in events:
+        years.setdefault(event.date.year, []).append(event)
+    periods: dict[str, list[Event]] = {}
+    for year, members in years.items():
+        if len(members) <= EVENTS_PER_PAGE:
+            periods[f"{year:04d}"] = members
+            continue
+        for event in members:
+            key = f"{year:04d}-{event.date.month:02d}" if event.date.month else f"{year:04d}"
+            periods.setdefault(key, []).append(event)
+    return periods
+
+
+def _period_page(plan: Plan, period: str, events: list[Event]) -> str:
+    """One period of a large timeline."""
+    first = events[0].date
+    title = first.human() if "-" not in period else PartialDate(first.year, first.month).human()
+    shown = events[:EVENTS_PER_PAGE]
+    lines = [
+        front_matter({"title": f"Timeline: {title}", "description": f"{plural(len(events), 'dated event')} of {title} in the collection."}),
+        f"# Timeline: {text(title)}",
+        "",
+        f"{plural(len(events), 'dated event')}, earliest first; back to the [whole timeline](../timeline.md).",
+        "",
+    ]
+    for event in shown:
+        lines += _event_lines(plan, event, show_admin=True, root="../../")
+    if len(events) > len(shown):
+        lines += [f"*{len(events) - len(shown)} more events of {text(title)} are not listed here; the JSON export has them all.*", ""]
+    return "\n".join(lines)
 
 
 def when(event: Event) -> str:
@@ -41,17 +88,17 @@ def _note(event: Event) -> str:
     return ""
 
 
-def _event_lines(plan: Plan, event: Event, show_admin: bool) -> list[str]:
+def _event_lines(plan: Plan, event: Event, show_admin: bool, root: str = "../") -> list[str]:
     """One event: its date, administrations and themes, the sentence quoted, the link to its paragraph."""
     taxonomy = plan.taxonomy
     parts = [f"**{text(when(event))}**{_note(event)}"]
     admins = [taxonomy.administration(a) for a in event.administrations]
-    links = [f"[{text(admin_label(a))}](../administrations/{a.id}.md)" for a in admins]
+    links = [f"[{text(admin_label(a))}]({root}administrations/{a.id}.md)" for a in admins]
     if len(admins) > 1:
         parts.append(" and ".join(links) + " (the date spans a change of government)")
     elif links and show_admin:
         parts.append(links[0])
-    themes = [f"[{text(taxonomy.theme(t).name)}](../themes/{t}.md)" for t in event.themes]
+    themes = [f"[{text(taxonomy.theme(t).name)}]({root}themes/{t}.md)" for t in event.themes]
     if themes:
         parts.append("Themes: " + ", ".join(themes))
     passage = event.passage
@@ -62,7 +109,7 @@ def _event_lines(plan: Plan, event: Event, show_admin: bool) -> list[str]:
         "",
         f"    > {text(event.sentence)}",
         "",
-        f"    [{text(label)}](../articles/{article.id}.md#{passage.anchor})",
+        f"    [{text(label)}]({root}articles/{article.id}.md#{passage.anchor})",
         "",
     ]
 
@@ -73,8 +120,8 @@ def _section_of(plan: Plan, event: Event) -> str | None:
     return admin.id if admin else None
 
 
-def timeline_page(plan: Plan) -> str:
-    """The whole collection's dated events, grouped by administration, earliest first."""
+def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
+    """The whole collection's dated events, grouped by administration, earliest first (or links to its periods)."""
     taxonomy = plan.taxonomy
     events = plan.events
     articles = {e.passage.article.id for e in events}
@@ -105,12 +152,19 @@ def timeline_page(plan: Plan) -> str:
         groups.setdefault(_section_of(plan, event), []).append(event)
     order = [None, *(a.id for a in taxonomy.administrations)]
     present = [g for g in order if g in groups]
-    jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or 'other-dates'}) ({len(groups[g])})" for g in present]
+    if periods:  # the sections are not on this page: go to each administration's own slice
+        jumps = [f"[{text(admin_label(taxonomy.administration(g)))}](../administrations/{g}.md#timeline) ({len(groups[g])})" for g in present if g]
+    else:
+        jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or 'other-dates'}) ({len(groups[g])})" for g in present]
     lines += ["**By administration:** " + " · ".join(jumps), ""]
     counts = [(t, sum(1 for e in events if t.id in e.themes)) for t in taxonomy.themes]
     themed = [f"[{text(t.name)}](../themes/{t.id}.md#timeline) ({n})" for t, n in counts if n]
     if themed:
         lines += ["**By theme** (each theme page has its own timeline): " + " · ".join(themed), ""]
+    if periods:
+        lines += ["## By period", "", f"The timeline has too many events for one page; here they are by period, {EVENTS_PER_PAGE} at most a page.", ""]
+        lines += [f"- [{period}](timeline/{period}.md) ({plural(len(members), 'event')})" for period, members in periods.items()]
+        return "\n".join([*lines, ""])
     for group in present:
         if group is None:
             lines += ["## Other dates { #other-dates }", "", "Dates outside the terms of office the taxonomy knows.", ""]
@@ -139,8 +193,10 @@ def timeline_section(plan: Plan, administration: str | None = None, theme: str |
     if not events:
         return [*lines, empty, "", "See the [whole timeline](../explore/timeline.md).", ""]
     lines += [f"{plural(len(events), 'dated event')}, earliest first; see also the [whole timeline](../explore/timeline.md).", ""]
-    for event in events:
+    for event in events[:SLICE]:
         lines += _event_lines(plan, event, show_admin=administration is None)
+    if len(events) > SLICE:
+        lines += [f"*The first {SLICE} are listed here; the whole timeline has the other {len(events) - SLICE}.*", ""]
     return lines
 
 
