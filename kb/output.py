@@ -29,7 +29,10 @@ def write_pages(pages: Iterable[Page], docs: Path) -> WriteReport:
     """
     wanted: dict[Path, str] = {}
     for page in pages:
-        wanted[_target(docs, page.path)] = page.content
+        target = _target(docs, page.path)
+        if target in wanted:  # two pages for one file: a clash of ids, never silently resolved
+            raise ValueError(f"two generated pages share the path {page.path!r}")
+        wanted[target] = page.content
     stale = sorted(path for folder in OWNED for path in _files(docs / folder) if path not in wanted)
 
     # One page's bytes at a time: a large collection's pages would otherwise sit in memory twice.

@@ -131,3 +131,9 @@ def test_generated_paths_never_leave_owned_folders(tmp_path: Path) -> None:
             output.write_pages([output.Page(bad, "x")], tmp_path)
     assert not any(tmp_path.parent.glob("outside.md"))
 
+
+
+def test_two_pages_for_one_path_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="share the path"):
+        output.write_pages([output.Page("themes/index.md", "a"), output.Page("themes/index.md", "b")], tmp_path)
+    assert not (tmp_path / "themes").exists()
