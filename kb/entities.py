@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.problems import InputError, Problem
+from kb.records import FieldReader
 from kb.taxonomy import ID
 from kb.yamlio import Value, YamlError, parse_mapping
 
@@ -81,7 +82,7 @@ def load_entities(path: Path, display: str | None = None) -> Entities:
         if key not in ("ambiguous", "entities"):
             problems.append(Problem(where, entry.line, key, "unknown section; the file has `ambiguous:` and `entities:`"))
     reader = _Reader(where, problems)
-    ambiguous = reader.words(entries["ambiguous"].value if "ambiguous" in entries else None, "ambiguous")
+    ambiguous = reader.words({key: entry.value for key, entry in entries.items()}, "ambiguous")
     listed = entries.get("entities")
     if listed is None or not isinstance(listed.value, list):
         problems.append(Problem(where, listed.line if listed else None, "entities", "must be a list of entities"))
@@ -115,33 +116,8 @@ def _cross_problems(where: str, entities: list[Entity], ambiguous: tuple[str, ..
     return problems
 
 
-class _Reader:
-    """Field-by-field checks that record problems instead of stopping at the first."""
-
-    def __init__(self, where: str, problems: list[Problem]) -> None:
-        self.where = where
-        self.problems = problems
-        self.context = ""
-
-    def fail(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.where, None, f"{self.context}{field}", message))
-
-    def text(self, item: dict[str, Value], key: str, required: bool = True) -> str | None:
-        value = item.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, "must be a non-empty text")
-            return None
-        return " ".join(value.split())
-
-    def words(self, value: Value, key: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, "must be a list of non-empty texts")
-            return ()
-        return tuple(" ".join(v.split()) for v in value if isinstance(v, str))
+class _Reader(FieldReader):
+    """Reads entity entries."""
 
     def entity(self, item: dict[str, Value]) -> Entity:
         raw_id = item.get("id")
@@ -169,8 +145,8 @@ class _Reader:
             role=self.text(item, "role") or "",
             ja=self.text(item, "ja", required=False),
             ko=self.text(item, "ko", required=False),
-            aliases=self.words(item.get("aliases"), "aliases"),
-            exclude=self.words(item.get("exclude"), "exclude"),
+            aliases=self.words(item, "aliases"),
+            exclude=self.words(item, "exclude"),
         )
         self.context = ""
         return entity

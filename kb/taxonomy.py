@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.problems import InputError, Problem, did_you_mean
+from kb.records import FieldReader
 from kb.yamlio import Entry, Value, YamlError, parse_mapping
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -116,16 +117,8 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
     return Taxonomy(where, ordered, themes)
 
 
-class _Reader:
-    """Field-by-field checks that record problems instead of stopping at the first."""
-
-    def __init__(self, where: str, problems: list[Problem]) -> None:
-        self.where = where
-        self.problems = problems
-        self.context = ""
-
-    def fail(self, field: str, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(self.where, line, f"{self.context}{field}", message))
+class _Reader(FieldReader):
+    """Reads administrations and themes."""
 
     def items(self, entries: dict[str, Entry], key: str) -> list[dict[str, Value]]:
         entry = entries.get(key)
@@ -136,24 +129,6 @@ class _Reader:
         if len(good) != len(entry.value):
             self.fail(key, "every item must be a mapping with an `id:`", entry.line)
         return good
-
-    def text(self, item: dict[str, Value], key: str, required: bool = True) -> str | None:
-        value = item.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, "must be a non-empty text")
-            return None
-        return value.strip()
-
-    def words(self, item: dict[str, Value], key: str, required: bool = False) -> tuple[str, ...]:
-        value = item.get(key)
-        if value is None and not required:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, "must be a list of non-empty texts")
-            return ()
-        return tuple(v.strip() for v in value if isinstance(v, str))
 
     def ident(self, item: dict[str, Value]) -> str:
         value = item.get("id")
