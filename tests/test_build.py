@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,3 +139,21 @@ def test_two_pages_for_one_path_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="share the path"):
         output.write_pages([output.Page("themes/index.md", "a"), output.Page("themes/index.md", "b")], tmp_path)
     assert not (tmp_path / "themes").exists()
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare to cut the network")
+def test_site_builds_without_any_network(project_factory: Callable[..., Path]) -> None:
+    project = project_factory("offline")
+    probe = subprocess.run(["unshare", "--net", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("this machine does not allow a process without network (unshare --net)")
+    result = subprocess.run(
+        ["unshare", "--net", sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert (project / "site" / "index.html").is_file()
