@@ -15,7 +15,7 @@ from kb.timeline import Event
 # Pages stay readable (and under ~100 KB of HTML) however large the collection:
 # beyond this many events the timeline is split into a page per year, and a
 # busy year into a page per month; topic pages show the first events of theirs.
-EVENTS_PER_PAGE = 150
+EVENTS_PER_PAGE = 100
 SLICE = 20
 
 
