@@ -60,6 +60,7 @@ def themes_index(plan: Plan) -> str:
 # Beyond this many articles the index is split into a page per year (and a busy
 # year into a page per month), so that no page grows with the collection.
 ARTICLES_PER_PAGE = 150
+NEWEST = 100  # articles listed on the index itself when the collection is split
 
 
 def article_pages(plan: Plan) -> Iterator[Page]:
@@ -111,8 +112,8 @@ def articles_index(plan: Plan, articles: list[TaggedArticle], periods: dict[str,
     if periods:
         lines += ["## By period", ""]
         lines += [f"- [{_period_name(period)}](by-period/{period}.md) ({plural(len(members), 'article')})" for period, members in periods.items()]
-        lines += ["", f"## The newest {ARTICLES_PER_PAGE}", ""]
-        articles = articles[:ARTICLES_PER_PAGE]
+        lines += ["", f"## The newest {NEWEST}", ""]
+        articles = articles[:NEWEST]
     return "\n".join(lines) + "\n" + _article_table(plan, articles, "")
 
 
