@@ -58,12 +58,12 @@ def taxonomy_ids(taxonomy: Path = ROOT / "taxonomy.yml") -> tuple[list[str], lis
     return ids["administrations"], ids["themes"]
 
 
-def synthesise(target: Path, n: int, seed: int = 1) -> Synthesis:
-    """Write `n` articles into `target` (emptied first), deterministic from `seed`."""
+def synthesise(target: Path, n: int, seed: int = 1, pool: list[str] | None = None) -> Synthesis:
+    """Write `n` articles into `target` (emptied first), deterministic from `seed`, from `pool` (the seed paragraphs by default)."""
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.md"):
         old.unlink()
-    pool = seed_paragraphs()
+    pool = pool if pool is not None else seed_paragraphs()
     admins, themes = taxonomy_ids()
     seen: set[str] = set()
     total = 0

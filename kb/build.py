@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from kb import cache
 from kb.entities import Entities, load_entities
-from kb.mentions import find_mentions
 from kb.output import WriteReport, write_pages
 from kb.pages import render_pages
-from kb.sources import Article, load_articles
-from kb.tagging import tag_articles
+from kb.sources import Article, load_articles, read_article
 from kb.taxonomy import Taxonomy, load_taxonomy
-from kb.timeline import extract_events
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,11 @@ class Project:
     def entities(self) -> Path:
         return self.root / "entities.yml"
 
+    @property
+    def cache(self) -> Path:
+        """Where the generator keeps its cache (safe to delete; `.gitignore`d)."""
+        return self.root / ".cache" / "kb"
+
 
 class Inputs(NamedTuple):
     """Everything the generator reads, validated."""
@@ -52,26 +55,39 @@ class Inputs(NamedTuple):
     entities: Entities
 
 
-def check(project: Project, today: dt.date | None = None) -> Inputs:
-    """Validate the taxonomy, every source and the entities; raise InputError listing all problems."""
+def check(project: Project, today: dt.date | None = None, cached: bool = True) -> Inputs:
+    """Validate the taxonomy, every source and the entities; raise InputError listing all problems.
+
+    With `cached`, sources whose bytes were read before come from the cache.
+    """
+    today = today or dt.date.today()
     taxonomy = load_taxonomy(project.taxonomy)
-    articles = load_articles(project.sources, taxonomy, today)
+    store = _cache(project, cached)
+    store.begin(project.taxonomy, project.entities, today)
+    articles = load_articles(project.sources, taxonomy, today, read=store.reader(read_article))
     return Inputs(taxonomy, articles, load_entities(project.entities))
 
 
-def generate(project: Project, today: dt.date | None = None) -> WriteReport:
+def generate(project: Project, today: dt.date | None = None, cached: bool = True) -> WriteReport:
     """Sources + taxonomy + entities -> the generated pages under docs/."""
-    return publish(project, check(project, today))
+    return publish(project, check(project, today, cached), cached)
 
 
-def publish(project: Project, inputs: Inputs) -> WriteReport:
-    """Validated inputs -> tagged passages, events, mentions -> pages written under docs/."""
+def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteReport:
+    """Validated inputs -> tagged passages, events, mentions -> pages written under docs/.
+
+    The tagging, timeline and mention stages run only on articles the cache
+    does not hold; their results are the same either way.
+    """
     taxonomy, articles, entities = inputs
-    collection = tag_articles(articles, taxonomy)
-    events = extract_events(collection)
-    mentions = find_mentions(collection, entities)
-    pages = render_pages(collection, mentions=mentions, events=events)
+    stages = _cache(project, cached).stages(articles, taxonomy, entities)
+    pages = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
     return write_pages(pages, project.docs)
+
+
+def _cache(project: Project, cached: bool) -> cache.Cache:
+    # Without the cache, a throwaway one that keeps nothing: the same code path either way.
+    return cache.for_project(project.cache) if cached else cache.Cache(None)
 
 
 def source_date_epoch(articles: tuple[Article, ...]) -> str:

@@ -26,6 +26,8 @@ REQUIRED = ("title", "authors", "publisher", "date")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 Fail = Callable[[int | None, str, str], None]
+# read_article's signature: the build may pass a caching reader in its place.
+Reader = Callable[[Path, str, Taxonomy, dt.date, list[Problem]], "Article | None"]
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,16 @@ class Article:
         return tuple(b for b in self.blocks if b.kind == "paragraph")
 
 
-def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[Article, ...]:
-    """Read every `*.md` in `directory`; raise InputError listing every problem of every file."""
+def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = None, read: Reader | None = None) -> tuple[Article, ...]:
+    """Read every `*.md` in `directory` (with `read`, read_article by default); raise InputError listing every problem of every file."""
+    read = read or read_article
     today = today or dt.date.today()
     problems: list[Problem] = []
     articles: list[Article] = []
     for path in sorted(directory.glob("*.md")):
         display = f"{directory.name}/{path.name}"
         found: list[Problem] = []
-        article = read_article(path, display, taxonomy, today, found)
+        article = read(path, display, taxonomy, today, found)
         problems += found
         if article is not None and not found:
             articles.append(article)

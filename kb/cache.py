@@ -1,0 +1,262 @@
+"""A content-keyed cache of each article's parsed, tagged, dated and mention results, and of rendered pages' keys.
+
+An entry is found by a key made of everything its result was computed from:
+the source's bytes and file name, the day the sources were checked against,
+and the hashes of taxonomy.yml, entities.yml and the generator's own code
+(every kb/**/*.py). A hit is therefore the result the generator would compute
+again; a changed input is a different key, never a stale hit. The cache lives
+in `.cache/kb/` at the project root, outside the generated folders. Deleting it
+changes nothing but the time a build takes.
+
+Crash safety: an entry is written to a temporary file and renamed into place,
+and carries a digest of its bytes; an entry that is torn, truncated or
+unreadable is ignored (and recomputed), never trusted. Entries are pickles of
+the generator's own values: the cache is trusted like the code next to it, so
+keep `.cache/` out of version control (it is in .gitignore).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import kb
+from kb.entities import Entities
+from kb.mentions import Mention, Mentions, find_mentions
+from kb.problems import Problem
+from kb.sources import Article, Reader
+from kb.tagging import Collection, TaggedArticle, tag_articles
+from kb.taxonomy import Taxonomy
+from kb.timeline import Event, extract_events
+
+# Bump when the layout of an entry changes (the code hash changes anyway, so this is belt and braces).
+FORMAT = b"kb-cache-1"
+_DIGEST = 32
+PACKAGE = Path(kb.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article and everything the generator derives from it alone."""
+
+    article: Article
+    tagged: TaggedArticle
+    events: tuple[Event, ...]  # in the order extract_events gives them for this article
+    mentions: tuple[Mention, ...]  # in collection order
+    authors: tuple[str | None, ...]
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The whole collection's tagged articles, events and mentions, as the stages compute them."""
+
+    collection: Collection
+    events: tuple[Event, ...]
+    mentions: Mentions
+
+
+@dataclass
+class Stats:
+    """Hits and misses of the last build (for the benchmark and the tests)."""
+
+    hits: int = 0
+    misses: int = 0
+    torn: int = 0
+
+
+def code_hash(root: Path = PACKAGE) -> bytes:
+    """A hash of every Python file of the generator package (or of `root`), names included."""
+    digest = hashlib.blake2b(digest_size=_DIGEST)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def _file_hash(path: Path) -> bytes:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=_DIGEST).digest()
+    except OSError:
+        return b"missing"
+
+
+class Cache:
+    """Per-project cache: entries on disk under `folder`, the last build's entries in memory."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memory: dict[bytes, Entry] = {}  # the entries of the last build, for a long-lived process (mkdocs serve)
+        self.stats = Stats()
+        self._base = b""
+        self._loaded: dict[int, tuple[bytes, Entry]] = {}  # id(article) -> (key, entry) for articles read from the cache
+        self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
+        self._used: set[bytes] = set()
+
+    def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
+        """Start a build: fix the inputs every key depends on besides the source itself."""
+        digest = hashlib.blake2b(FORMAT, digest_size=_DIGEST)
+        for part in (sys.version.encode(), today.isoformat().encode(), code_hash(), _file_hash(taxonomy), _file_hash(entities)):
+            digest.update(part + b"\0")
+        self._base = digest.digest()
+        self.stats = Stats()
+        self._loaded.clear()
+        self._read.clear()
+        self._used = set()
+
+    def reader(self, read: Reader) -> Reader:
+        """`read` (sources.read_article), answering from the cache when the file's bytes were seen before."""
+
+        def cached(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return read(path, display, taxonomy, today, problems)  # the reader reports what is wrong
+            key = hashlib.blake2b(self._base + display.encode() + b"\0" + data, digest_size=_DIGEST).digest()
+            entry = self._get(key)
+            if entry is not None:
+                self._loaded[id(entry.article)] = (key, entry)
+                return entry.article
+            found: list[Problem] = []
+            article = read(path, display, taxonomy, today, found)
+            problems += found
+            if article is not None and not found:
+                self._read[id(article)] = (key, article)
+            return article
+
+        return cached
+
+    def stages(self, articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> Stages:
+        """Tag, date and find mentions in the articles, computing only those the cache does not hold."""
+        entries: dict[int, Entry] = {}
+        misses: list[Article] = []
+        for article in articles:
+            hit = self._loaded.get(id(article))
+            if hit is not None and hit[1].article is article:
+                entries[id(article)] = hit[1]
+                self._used.add(hit[0])
+            else:
+                misses.append(article)
+        self.stats.hits, self.stats.misses = len(entries), len(misses)
+        for entry in compute(tuple(misses), taxonomy, entities):
+            entries[id(entry.article)] = entry
+            fresh = self._read.get(id(entry.article))
+            if fresh is not None and fresh[1] is entry.article:
+                self._put(fresh[0], entry)
+        ordered = [entries[id(a)] for a in articles]
+        self._finish()
+        return merge(ordered, taxonomy, entities)
+
+    # Disk and memory -------------------------------------------------------
+
+    def _path(self, key: bytes) -> Path | None:
+        return self.folder / f"{key.hex()}.pickle" if self.folder is not None else None
+
+    def _get(self, key: bytes) -> Entry | None:
+        if key in self.memory:
+            return self.memory[key]
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        digest, payload = blob[:_DIGEST], blob[_DIGEST:]
+        if len(blob) <= _DIGEST or hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
+            self.stats.torn += 1
+            return None
+        try:
+            stored, entry = pickle.loads(payload)
+        except Exception:  # an entry from another version of the code, or damaged: recompute it
+            self.stats.torn += 1
+            return None
+        # A whole entry under another entry's name (a copied or renamed file) is no hit.
+        return entry if stored == key and isinstance(entry, Entry) else None
+
+    def _put(self, key: bytes, entry: Entry) -> None:
+        self._used.add(key)
+        self.memory[key] = entry
+        path = self._path(key)
+        if path is None:
+            return
+        payload = pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(blob)
+            os.replace(temp, path)
+        except OSError:
+            # A cache that cannot be written (read-only or full disk) only costs time.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+
+    def _finish(self) -> None:
+        """Keep in memory and on disk only the entries this build used."""
+        self.memory = {k: v for k, v in self.memory.items() if k in self._used}
+        if self.folder is None or not self.folder.is_dir():
+            return
+        wanted = {f"{k.hex()}.pickle" for k in self._used}
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name not in wanted and (path.suffix == ".pickle" or path.name.endswith(".tmp")):
+                    path.unlink(missing_ok=True)
+
+
+def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
+    """Run the tagging, timeline and mention stages on these articles and split the results per article."""
+    if not articles:
+        return []
+    collection = tag_articles(articles, taxonomy)
+    events = extract_events(collection)
+    mentions = find_mentions(collection, entities)
+    # extract_events sorts by date; an article's own events, in that order, are kept
+    # together with it and merged again by the same key.
+    by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
+    for event in events:
+        by_article[event.passage.article.id].append(event)
+    mentioned: dict[str, list[Mention]] = {a.id: [] for a in articles}
+    for mention in mentions.mentions:
+        mentioned[mention.passage.article.id].append(mention)
+    return [
+        Entry(
+            tagged.article,
+            tagged,
+            tuple(by_article[tagged.article.id]),
+            tuple(mentioned[tagged.article.id]),
+            tuple(mentions.authors.get(tagged.article.id, ())),
+            mentions.publishers.get(tagged.article.id),
+        )
+        for tagged in collection.articles
+    ]
+
+
+_OPEN: dict[Path, Cache] = {}
+
+
+def for_project(folder: Path) -> Cache:
+    """The cache kept in `folder`, one per process: a long-lived process (mkdocs serve) keeps its entries in memory."""
+    if folder not in _OPEN:
+        _OPEN[folder] = Cache(folder)
+    return _OPEN[folder]
+
+
+def merge(entries: list[Entry], taxonomy: Taxonomy, entities: Entities) -> Stages:
+    """Per-article entries (in collection order) -> the collection, its events and mentions."""
+    collection = Collection(taxonomy, tuple(e.tagged for e in entries))
+    # sorted() is stable and the entries are in collection order, as extract_events
+    # visits them, so ties come out as they would from one call over the collection.
+    events = tuple(sorted((event for e in entries for event in e.events), key=lambda event: event.key))
+    mentions = Mentions(
+        entities,
+        tuple(m for e in entries for m in e.mentions),
+        {e.article.id: e.authors for e in entries},
+        {e.article.id: e.publisher for e in entries if e.publisher is not None},
+    )
+    return Stages(collection, events, mentions)

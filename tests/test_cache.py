@@ -1,0 +1,175 @@
+"""The generator's cache never changes the output: with, without, warm after edits, torn or deleted."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kb import cache
+from kb.build import Project, generate
+from tests.helpers import ROOT, TODAY, tree
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synth import synthesise
+
+# Paragraphs written for these tests: administrations, themes, dates and people the
+# project's taxonomy and entities name, so that every stage has work to do.
+POOL = [
+    "Prime Minister Junichiro Koizumi flew to Pyongyang on September 17, 2002, and Kim Jong Il admitted that agents had abducted Japanese citizens.",
+    "The Stockholm agreement of May 2014 led North Korea to reinvestigate the abductions; Japan eased some sanctions in return.",
+    "Under Shinzo Abe, Tokyo kept pressure on Pyongyang while missile launches over Hokkaido alarmed the public in 2017.",
+    "Fumio Kishida said in May 2023 that he was ready to meet Kim Jong Un without preconditions at a high level.",
+    "Kim Yo Jong answered in a statement of February 15, 2024, that a summit was possible only if Tokyo dropped the abduction issue.",
+    "Families of the abductees, Megumi Yokota's among them, asked the government to keep the issue at the top of the agenda.",
+    "Shigeru Ishiba proposed liaison offices in both capitals during his campaign in September 2024.",
+    "Sanctions adopted after the nuclear test of 2006 banned North Korean ships from Japanese ports.",
+    "Between March and May 2023, officials met secretly in Southeast Asia, according to several reports.",
+    "Analysts in Seoul doubted that a deal was near, pointing to the ballistic missile tests of the previous year.",
+    "The normalization talks of the early 1990s stalled over compensation and the abductions.",
+    "Yoshihide Suga repeated in October 2020 that he would meet Kim Jong Un without conditions.",
+    "A second summit in Pyongyang on May 22, 2004, brought five children of abductees to Japan.",
+    "Deterrence, not dialogue, dominated the debate in Tokyo after the launches of 2022 and 2023.",
+]
+
+
+def _project(factory: Callable[..., Path], name: str, n: int = 24) -> Path:
+    project = factory(name)
+    synthesise(project / "sources", n, seed=7, pool=POOL)
+    return project
+
+
+def _docs(project: Path) -> dict[str, bytes]:
+    return tree(project / "docs")
+
+
+def _fresh(factory: Callable[..., Path], like: Path, name: str) -> dict[str, bytes]:
+    """docs/ as a build without any cache makes it from `like`'s inputs."""
+    other = factory(name)
+    shutil.rmtree(other / "sources")
+    shutil.copytree(like / "sources", other / "sources")
+    generate(Project(other), TODAY, cached=False)
+    assert not (other / ".cache").exists()
+    return _docs(other)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_build_with_cache_equals_build_without(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "with-cache")
+    generate(Project(project), TODAY)
+    assert len(list((project / ".cache" / "kb").glob("*.pickle"))) == 24
+    assert _docs(project) == _fresh(project_factory, project, "without-cache")
+
+
+def test_warm_cache_after_edits_equals_a_build_from_nothing(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "warm")
+    generate(Project(project), TODAY)
+    sources = sorted((project / "sources").glob("*.md"))
+    # One edit of each kind: a paragraph's words (tags, dates, mentions change), a date
+    # (the article moves in every list), an article removed, an article added.
+    first = sources[3].read_text(encoding="utf-8")
+    _edit(sources[3], "\n\n", "\n\nOn June 1, 2019, Shinzo Abe spoke of the abduction issue with Kim Jong Un in mind.\n\n")
+    text = sources[5].read_text(encoding="utf-8")
+    date_line = next(line for line in text.splitlines() if line.startswith("date:"))
+    _edit(sources[5], date_line, 'date: "1999-02-03"')
+    sources[7].unlink()
+    (project / "sources" / "2020-added-by-hand.md").write_text(
+        '---\ntitle: "Added"\nauthors: []\npublisher: null\ndate: "2020-05"\n---\n\n' + POOL[4] + "\n\n" + POOL[1] + "\n",
+        encoding="utf-8",
+    )
+    assert first != sources[3].read_text(encoding="utf-8")
+    store = cache.for_project(Project(project).cache)
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.misses) == (24 - 1 - 2, 3)
+    assert _docs(project) == _fresh(project_factory, project, "warm-reference")
+
+
+def test_fresh_process_reads_entries_from_disk(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "disk")
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    # A new process has an empty memory: drop it and build again from the entries on disk.
+    store = cache.for_project(Project(project).cache)
+    store.memory.clear()
+    shutil.rmtree(project / "docs" / "articles")
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.misses, store.stats.torn) == (24, 0, 0)
+    assert _docs(project) == before
+
+
+def test_torn_or_garbled_entries_are_ignored_and_recomputed(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "torn")
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    entries = sorted((project / ".cache" / "kb").glob("*.pickle"))
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data[: len(data) // 2])  # torn: a crash in the middle of a write
+    flipped = bytearray(entries[1].read_bytes())
+    flipped[len(flipped) // 2] ^= 0x55
+    entries[1].write_bytes(bytes(flipped))  # one bit pattern changed
+    entries[2].write_bytes(b"")  # empty
+    entries[3].write_bytes(entries[4].read_bytes())  # a whole, valid entry under another key
+    store = cache.for_project(Project(project).cache)
+    store.memory.clear()
+    shutil.rmtree(project / "docs" / "articles")
+    generate(Project(project), TODAY)
+    assert store.stats.torn == 3
+    assert store.stats.misses == 4
+    assert _docs(project) == before
+    # The recomputed entries replaced the damaged ones.
+    store.memory.clear()
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.torn) == (24, 0)
+
+
+def test_deleting_the_cache_changes_nothing(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "deleted")
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    shutil.rmtree(project / ".cache")
+    cache.for_project(Project(project).cache).memory.clear()
+    report = generate(Project(project), TODAY)
+    assert report.written == ()
+    assert _docs(project) == before
+
+
+@pytest.mark.parametrize("changed", ["taxonomy.yml", "entities.yml", "code"])
+def test_taxonomy_entities_and_code_are_part_of_every_key(
+    project_factory: Callable[..., Path], changed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(project_factory, "keys", n=6)
+    generate(Project(project), TODAY)
+    if changed == "code":
+        monkeypatch.setattr(cache, "code_hash", lambda: b"another version of the generator")
+    else:
+        with (project / changed).open("a", encoding="utf-8") as handle:
+            handle.write("\n# an edit\n")
+    store = cache.for_project(Project(project).cache)
+    store.memory.clear()
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.misses) == (0, 6)
+
+
+def test_an_unwritable_cache_only_costs_time(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "unwritable", n=6)
+    (project / ".cache").write_text("a file where the cache folder would be", encoding="utf-8")
+    generate(Project(project), TODAY)
+    assert _docs(project) == _fresh(project_factory, project, "unwritable-reference")
+
+
+def test_code_hash_covers_every_module_of_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.code_hash(package)
+    with (package / "pages" / "article.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    assert cache.code_hash(package) != before
+    assert cache.code_hash(ROOT / "kb") == cache.code_hash(Path(cache.__file__).resolve().parent)
