@@ -190,7 +190,8 @@ class Cache:
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(blob)
+            with open(temp, "wb") as handle:
+                handle.write(blob)
             os.replace(temp, path)
         except OSError:
             # A cache that cannot be written (read-only or full disk) only costs time.
