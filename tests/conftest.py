@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import SEED_ENTITIES, SEED_SOURCES
+
 ROOT = Path(__file__).resolve().parent.parent
 # What a project needs to build; generated folders and caches are left behind.
 PROJECT_FILES = ("mkdocs.yml", "taxonomy.yml", "entities.yml", "sources", "docs", "hooks", "overrides", "kb")
 
 
 def copy_project(target: Path, sources: Path | None = None) -> Path:
-    """Copy the project (optionally with another sources/ folder) into `target`."""
+    """Copy the project with the frozen seed collection (or another sources/ folder) into `target`."""
     target.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        src = ROOT / name
-        if name == "sources" and sources is not None:
-            src = sources
+        src = {"sources": sources or SEED_SOURCES, "entities.yml": SEED_ENTITIES}.get(name, ROOT / name)
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", "administrations", "themes", "articles", "explore", "people"))
         elif src.exists():
@@ -54,7 +54,7 @@ def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., P
 
 @pytest.fixture(scope="session")
 def built_site(project_factory: Callable[..., Path]) -> Path:
-    """The seed collection built once per test session with `mkdocs build --strict`; returns site/."""
+    """The frozen seed collection built once per test session with `mkdocs build --strict`; returns site/."""
     project = project_factory("seed-site")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr

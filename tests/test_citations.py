@@ -20,9 +20,9 @@ from kb.pages.citations import bibtex, csl_json, ris
 from kb.sources import Article, Block, load_articles
 from kb.taxonomy import load_taxonomy
 from tests.conftest import mkdocs_build
-from tests.helpers import ROOT, TODAY
+from tests.helpers import ROOT, SEED_SOURCES, TODAY
 
-SEED = {a.id: a for a in load_articles(ROOT / "sources", load_taxonomy(ROOT / "taxonomy.yml"), TODAY)}
+SEED = {a.id: a for a in load_articles(SEED_SOURCES, load_taxonomy(ROOT / "taxonomy.yml"), TODAY)}
 UNKNOWN_AUTHOR = "2024-north-korea-statements-to-kishida"  # no authors, no publisher, year only
 HOSTILE_TITLE = '"><script>alert(1)</script> {Braces} \\back & 100% $x #1 _u ~t ^c'
 STYLE = Path(citeproc.__file__).parent / "data" / "styles" / "harvard-cite-them-right.csl"

@@ -19,7 +19,7 @@ from kb.sources import load_articles
 from kb.tagging import tag_articles
 from kb.taxonomy import load_taxonomy
 from kb.timeline import extract_events
-from tests.helpers import ROOT, TODAY
+from tests.helpers import ROOT, SEED_ENTITIES, TODAY, seed_inputs
 
 SEED_AUTHORS = {
     "2014-06-maslow-pragmatism-returns": ("sebastian-maslow",),
@@ -33,21 +33,20 @@ SEED_AUTHORS = {
 @pytest.fixture(scope="module")
 def seed() -> tuple[Mentions, dict[str, str]]:
     """The seed collection's mentions and its generated pages by path."""
-    project = Project(ROOT)
-    taxonomy, articles, _ = check(project, TODAY)
+    taxonomy, articles, entities = seed_inputs()
     collection = tag_articles(articles, taxonomy)
-    mentions = find_mentions(collection, load_entities(project.entities))
+    mentions = find_mentions(collection, entities)
     return mentions, {p.path: p.content for p in render_pages(collection, mentions, extract_events(collection))}
 
 
 def mentions_in(tmp_path: Path, paragraph: str) -> set[str]:
-    """The entity ids the seed entities find in a one-paragraph article."""
+    """The entity ids the frozen seed entities find in a one-paragraph article."""
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "2024-case.md").write_text(f'---\ntitle: "Case"\nauthors: []\npublisher: null\ndate: "2024"\n---\n\n{paragraph}\n', encoding="utf-8")
     taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
     collection = tag_articles(load_articles(sources, taxonomy, TODAY), taxonomy)
-    return {m.entity for m in find_mentions(collection, load_entities(ROOT / "entities.yml")).mentions}
+    return {m.entity for m in find_mentions(collection, load_entities(SEED_ENTITIES)).mentions}
 
 
 # --- the entities file -------------------------------------------------------------
@@ -103,9 +102,9 @@ def test_check_reports_a_broken_entities_file(project_factory: Callable[..., Pat
     assert {p.path for p in err.value.problems} == {"entities.yml"}
 
 
-def test_seed_entities_file_is_valid_and_never_uses_an_ambiguous_word() -> None:
-    entities = load_entities(ROOT / "entities.yml")
-    assert "Kim" in entities.ambiguous
+@pytest.mark.parametrize("path", [SEED_ENTITIES, ROOT / "entities.yml"], ids=["frozen-seed", "live"])
+def test_entities_file_is_valid_and_never_uses_an_ambiguous_word(path: Path) -> None:
+    entities = load_entities(path)
     names = [name for e in entities.entities for name in e.names]
     assert not set(names) & set(entities.ambiguous)
     assert len(names) == len(set(names))

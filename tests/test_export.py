@@ -12,14 +12,12 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from kb.build import Project, check
-from kb.entities import load_entities
 from kb.mentions import find_mentions
 from kb.pages import render_pages
 from kb.sources import Article
 from kb.tagging import tag_articles
 from kb.timeline import extract_events
-from tests.helpers import ROOT, TODAY
+from tests.helpers import ROOT, seed_inputs
 
 SCHEMA = json.loads((ROOT / "schemas" / "collection.schema.json").read_text(encoding="utf-8"))
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,10 +26,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(scope="module")
 def seed() -> tuple[tuple[Article, ...], dict[str, str]]:
     """The seed articles and the generated files by path."""
-    project = Project(ROOT)
-    taxonomy, articles, _ = check(project, TODAY)
+    taxonomy, articles, entities = seed_inputs()
     collection = tag_articles(articles, taxonomy)
-    mentions = find_mentions(collection, load_entities(project.entities))
+    mentions = find_mentions(collection, entities)
     return articles, {p.path: p.content for p in render_pages(collection, mentions, extract_events(collection))}
 
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from kb.entities import load_entities
 from kb.tagging import Matcher
 from kb.taxonomy import load_taxonomy
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SEED_ENTITIES, SEED_SOURCES
 
 TAXONOMY = load_taxonomy(ROOT / "taxonomy.yml")
-ENTITIES = load_entities(ROOT / "entities.yml")
+ENTITIES = load_entities(SEED_ENTITIES)
 # (terms, excluded phrases, case sensitive) of every matcher the generator builds.
 SPECS = (
     [(a.aliases, a.exclude, True) for a in TAXONOMY.administrations]
@@ -58,7 +58,7 @@ def test_every_matcher_agrees_with_the_plain_alternation(text: str) -> None:
 
 
 def test_seed_paragraphs_agree_with_the_plain_alternation() -> None:
-    paragraphs = [p for path in sorted((ROOT / "sources").glob("*.md")) for p in path.read_text(encoding="utf-8").split("\n\n")]
+    paragraphs = [p for path in sorted(SEED_SOURCES.glob("*.md")) for p in path.read_text(encoding="utf-8").split("\n\n")]
     for text in paragraphs:
         for matcher, terms, exclude, case_sensitive in MATCHERS:
             assert matcher.find(text) == _reference(terms, exclude, case_sensitive, text), (terms, text[:80])

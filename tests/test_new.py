@@ -13,7 +13,7 @@ from kb.problems import InputError
 from kb.sources import load_articles
 from kb.taxonomy import Taxonomy, load_taxonomy
 from kb.yamlio import parse_mapping
-from tests.helpers import CASES, ROOT, TODAY, load_yaml, run_cli
+from tests.helpers import CASES, ROOT, SEED_SOURCES, TODAY, load_yaml, run_cli
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
 NEW = CASES / "new"
@@ -88,7 +88,7 @@ def test_article_text_is_never_called_furniture(seed: str, project: Path, taxono
     # What the seed source kept is the article's text: at most a heading to mark up or a line to join.
     result = run_cli("new", "--from", str(SEEDS / f"{seed}.txt"), *EXPECTED[seed]["args"], cwd=project)
     flagged = _flagged(result.stdout, project / "sources" / f"{EXPECTED[seed]['id']}.md")
-    kept = next(a for a in load_articles(ROOT / "sources", taxonomy, TODAY) if a.id == seed)
+    kept = next(a for a in load_articles(SEED_SOURCES, taxonomy, TODAY) if a.id == seed)
     texts = {_words(block.text) for block in kept.blocks}
     wrong = {line: message for line, message in flagged.items() if _words(line) in texts}
     assert {line: m for line, m in wrong.items() if not m.startswith(("looks like a section heading", "starts in lower case"))} == {}
@@ -211,7 +211,7 @@ def test_date_lines_are_recognised(line: str, expected: str | None) -> None:
 
 def test_upper_case_twin_of_an_id_is_refused_by_check(project: Path, taxonomy: Taxonomy) -> None:
     # Ids are lower case, so two file names that differ only in case can never both be valid.
-    seed = ROOT / "sources" / "2024-03-lee-japan-north-korea-dialogue.md"
+    seed = SEED_SOURCES / "2024-03-lee-japan-north-korea-dialogue.md"
     shutil.copy(seed, project / "sources" / seed.name)
     shutil.copy(seed, project / "sources" / "2024-03-Lee-japan-north-korea-dialogue.md")
     with pytest.raises(InputError) as caught:

@@ -3,7 +3,7 @@
 For each seed article, the capture (tests/data/seeds/<id>.txt, a byte-for-byte
 copy of the web capture) minus its furniture (tests/data/seeds/<id>.furniture.txt,
 one removed capture line per line, in capture order) must equal the body of
-sources/<id>.md, up to whitespace and Markdown heading markers. So nothing of the
+the frozen seed tests/data/seed-collection/sources/<id>.md, up to whitespace and Markdown heading markers. So nothing of the
 article's text may be lost, added, reordered or reworded.
 
 The front matter of each source must agree with tests/data/seeds/metadata.yml.
@@ -21,7 +21,7 @@ import yaml
 
 HERE = Path(__file__).parent
 SEEDS = HERE / "data" / "seeds"
-SOURCES = HERE.parent / "sources"
+SOURCES = HERE / "data" / "seed-collection" / "sources"
 
 ARTICLE_IDS = [
     "2024-11-lee-ishiba-north-korea-policy",

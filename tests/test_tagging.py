@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import Project, check
 from kb.tagging import Collection, tag_articles, tag_text
 from kb.taxonomy import Taxonomy, load_taxonomy
-from tests.helpers import CASES, ROOT, TODAY, load_yaml
+from tests.helpers import CASES, ROOT, TODAY, load_yaml, seed_inputs
 
 CASE_FILES = sorted((CASES / "tagging").glob("*.yml"))
 LISTINGS = load_yaml(CASES / "seed_listings.yml")
@@ -23,7 +22,7 @@ def taxonomy() -> Taxonomy:
 
 @pytest.fixture(scope="module")
 def collection() -> Collection:
-    taxonomy, articles, _ = check(Project(ROOT), TODAY)
+    taxonomy, articles, _ = seed_inputs()
     return tag_articles(articles, taxonomy)
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import Project, check
 from kb.dates import PartialDate
 from kb.mentions import no_mentions
 from kb.pages import render_pages
@@ -15,14 +14,14 @@ from kb.pages.plan import Plan
 from kb.pages.timeline import timeline_svg
 from kb.tagging import Collection, tag_articles
 from kb.timeline import Event, extract_events, find_dates
-from tests.helpers import CASES, ROOT, TODAY, load_yaml
+from tests.helpers import CASES, load_yaml, seed_inputs
 
 CASE_FILES = sorted((CASES / "timeline").glob("*.yml"))
 
 
 @pytest.fixture(scope="module")
 def collection() -> Collection:
-    taxonomy, articles, _ = check(Project(ROOT), TODAY)
+    taxonomy, articles, _ = seed_inputs()
     return tag_articles(articles, taxonomy)
 
 

@@ -252,7 +252,7 @@ def _git(*args: str, cwd: Path) -> str:
 def test_pull_request_summary_step_runs_as_in_ci(tmp_path: Path) -> None:
     # A repository whose base commit is the project; the pull request adds an article.
     repo = copy_project(tmp_path / "repo")
-    for name in ("build_kb.py", "entities.yml", ".gitignore", "tools"):
+    for name in ("build_kb.py", ".gitignore", "tools"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, repo / name)
     _git("init", "--quiet", cwd=repo)
     _git("add", ".", cwd=repo)

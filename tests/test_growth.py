@@ -1,0 +1,72 @@
+"""Growth: a copy of the repository plus one new valid article passes the pull-request checks."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import mkdocs_build
+from tests.helpers import ROOT, run_cli
+
+sys.path.insert(0, str(ROOT / "tools"))
+from check_growth import ARTICLE, Step, add_contribution, copy_tracked, pull_request_steps, run_steps
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="copies the files git tracks: needs git and a clone"
+)
+LIVE = len(list((ROOT / "sources").glob("*.md")))
+# What a test pinning today's collection looks like (the suite once held several).
+PINNED = f'from pathlib import Path\n\n\ndef test_pinned() -> None:\n    assert len(list(Path("sources").glob("*.md"))) == {LIVE}\n'
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if (ROOT / "sources" / ARTICLE.name).exists():
+        pytest.skip("this tree is itself a grown copy: the new article is already in sources/")
+    return add_contribution(copy_tracked(ROOT, tmp_path_factory.mktemp("grown") / "repo"))
+
+
+def test_grown_copy_passes_check_with_one_more_source(grown: Path) -> None:
+    result = run_cli("check", cwd=grown)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"OK: taxonomy.yml and {LIVE + 1} sources are valid.\n")
+
+
+@pytest.mark.slow
+def test_grown_copy_builds_strict_with_the_new_article_and_author(grown: Path) -> None:
+    result = mkdocs_build(grown)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    page = (grown / "site" / "articles" / ARTICLE.stem / "index.html").read_text(encoding="utf-8")
+    assert "the abduction issue would remain the first item" in page
+    assert (grown / "site" / "people" / "haruka-okada" / "index.html").is_file()
+
+
+def test_steps_are_those_of_the_checks_workflow() -> None:
+    commands = [" ".join(step.words[1:]) for step in pull_request_steps(ROOT)]
+    assert "build_kb.py check --format github" in commands
+    assert "-m pytest" in commands
+    assert "-m mkdocs build --strict" in commands
+    assert not [c for c in commands if "pip" in c]
+    assert [s.words[-2:] for s in pull_request_steps(ROOT, skip_browser=True) if "pytest" in s.words] == [("-m", "not browser")]
+
+
+def test_a_test_pinning_the_live_collection_fails_on_the_grown_copy(tmp_path: Path) -> None:
+    pinned = Step("Test", (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_pinned_example.py"))
+    plain = copy_tracked(ROOT, tmp_path / "plain")
+    (plain / "tests" / "test_pinned_example.py").write_text(PINNED, encoding="utf-8")
+    assert run_steps(plain, [pinned]) == []  # it passes on today's tree...
+    if (ROOT / "sources" / ARTICLE.name).exists():
+        pytest.skip("this tree is itself a grown copy")
+    assert run_steps(add_contribution(plain), [pinned]) == ["Test"]  # ...and fails once one article is added
+
+
+def test_the_new_article_is_refused_twice(tmp_path: Path) -> None:
+    project = copy_tracked(ROOT, tmp_path / "twice")
+    if not (project / "sources" / ARTICLE.name).exists():
+        add_contribution(project)
+    with pytest.raises(FileExistsError):
+        add_contribution(project)
