@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import mkdocs_build
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SEED_SOURCES
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synth import synthesise
+from synth import seed_paragraphs, synthesise
 
 pytestmark = pytest.mark.slow
 LIMIT = 100_000  # bytes of HTML a page may weigh
@@ -21,7 +21,7 @@ LIMIT = 100_000  # bytes of HTML a page may weigh
 @pytest.fixture(scope="module")
 def large_site(project_factory: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     sources = tmp_path_factory.mktemp("synthetic") / "sources"
-    synthesise(sources, 200, seed=7)
+    synthesise(sources, 200, seed=7, pool=seed_paragraphs(SEED_SOURCES))
     project = project_factory("large", sources=sources)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr[-3000:]
