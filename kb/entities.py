@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.problems import InputError, Problem
+from kb.itemtypes import ITEM_TYPES
+from kb.names import fit_problem
+from kb.problems import InputError, Problem, did_you_mean
 from kb.records import FieldReader
 from kb.taxonomy import ID
 from kb.yamlio import Value, YamlError, parse_mapping
 
 KINDS = ("person", "organisation")
+FIELDS = ("id", "name", "kind", "author", "role", "ja", "ko", "aliases", "exclude", "family", "given", "publishes")
 # Page names the people/ folder keeps for itself.
 RESERVED_IDS = ("index",)
 
@@ -28,6 +31,9 @@ class Entity:
     ko: str | None
     aliases: tuple[str, ...]
     exclude: tuple[str, ...]
+    family: str | None = None  # a person's family and given names, for citations
+    given: str | None = None
+    publishes: str | None = None  # an organisation's item type (kb/itemtypes.py)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -127,8 +133,8 @@ class _Reader(FieldReader):
             self.fail("id", f"must be lowercase ascii words joined by hyphens (not {', '.join(RESERVED_IDS)}), got {raw_id!r}")
         self.context = f"entities.{entity_id}."
         for key in item:
-            if key not in ("id", "name", "kind", "author", "role", "ja", "ko", "aliases", "exclude"):
-                self.fail(key, "unknown field; known fields: id, name, kind, author, role, ja, ko, aliases, exclude")
+            if key not in FIELDS:
+                self.fail(key, f"unknown field{did_you_mean(key, FIELDS)}; known fields: {', '.join(FIELDS)}")
         kind = self.text(item, "kind") or "person"
         if kind not in KINDS:
             self.fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -147,6 +153,24 @@ class _Reader(FieldReader):
             ko=self.text(item, "ko", required=False),
             aliases=self.words(item, "aliases"),
             exclude=self.words(item, "exclude"),
+            family=self.text(item, "family", required=False),
+            given=self.text(item, "given", required=False),
+            publishes=self.text(item, "publishes", required=False),
         )
+        self._citation_fields(entity)
         self.context = ""
         return entity
+
+    def _citation_fields(self, entity: Entity) -> None:
+        """`family`/`given` for people only, making up the name; `publishes` for organisations, a known type."""
+        if entity.kind != "person" and (entity.family or entity.given):
+            self.fail("family", "only a person has family and given names")
+        elif entity.given and not entity.family:
+            self.fail("given", "give `family:` too (a given name alone says nothing about the order)")
+        elif entity.family and (problem := fit_problem(entity.name, entity.family, entity.given)):
+            self.fail("family", problem)
+        if entity.publishes is not None:
+            if entity.kind != "organisation":
+                self.fail("publishes", "only an organisation publishes")
+            elif entity.publishes not in ITEM_TYPES:
+                self.fail("publishes", f"unknown type '{entity.publishes}'{did_you_mean(entity.publishes, ITEM_TYPES)}; known types: {', '.join(ITEM_TYPES)}")

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kb.dates import PartialDate
+from kb.itemtypes import ITEM_TYPES, MEANING
+from kb.names import Name, from_comma, from_mapping
 from kb.problems import InputError, Problem, did_you_mean
 from kb.taxonomy import ID, Taxonomy
 from kb.yamlio import Entry, Value, YamlError, parse_mapping
@@ -20,7 +22,7 @@ MAX_FRONT_MATTER_LINES = 200
 EARLIEST_YEAR = 1945
 FIELDS = (
     "title", "authors", "publisher", "date", "url", "series",
-    "affiliation", "summary", "rights", "administrations", "themes",
+    "affiliation", "summary", "rights", "administrations", "themes", "type",
 )  # fmt: skip
 REQUIRED = ("title", "authors", "publisher", "date")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -59,6 +61,9 @@ class Article:
     administrations: tuple[str, ...]
     themes: tuple[str, ...]
     blocks: tuple[Block, ...]
+    # The authors' names with their parts where front matter gives them (one per author).
+    author_names: tuple[Name, ...] = ()
+    item_type: str | None = None  # front matter `type:`; see kb/itemtypes.py
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:
@@ -238,6 +243,9 @@ class _Fields:
         if not isinstance(value, list):
             self.fail(self.line(key), key, f"must be a list such as [\"A\", \"B\"], got {_describe(value)}")
             return ()
+        return self._texts(key, value)
+
+    def _texts(self, key: str, value: list[Value]) -> tuple[str, ...]:
         out = []
         for item in value:
             if not isinstance(item, str):
@@ -247,6 +255,40 @@ class _Fields:
             if text:
                 out.append(text)
         return tuple(out)
+
+    def authors(self) -> tuple[Name, ...]:
+        """Authors: texts (`Family, Given` gives the parts) or `{family, given, name}` mappings."""
+        value = self.value("authors")
+        if not isinstance(value, list):
+            return tuple(Name(text) for text in self.texts("authors"))
+        names = []
+        for item in value:
+            if isinstance(item, dict):
+                # Every part passes the same checks as a text author (control characters ...).
+                if any(isinstance(v, str) and self._line_text("authors", v) is None for v in item.values()):
+                    continue
+                name = from_mapping(item)
+            elif isinstance(item, str) and "," in item:
+                text = self._line_text("authors", item)
+                if text is None:
+                    continue
+                name = from_comma(text)
+            else:
+                names += [Name(text) for text in self._texts("authors", [item])]
+                continue
+            if isinstance(name, str):
+                self.fail(self.line("authors"), "authors", name + ("" if isinstance(item, dict) else "; or write the name as printed, without a comma"))
+            else:
+                names.append(name)
+        return tuple(names)
+
+    def item_type(self) -> str | None:
+        value = self.text("type")
+        if value is not None and value not in ITEM_TYPES:
+            known = "; ".join(f"{t} ({MEANING[t]})" for t in ITEM_TYPES)
+            self.fail(self.line("type"), "type", f"unknown type '{value}'{did_you_mean(value, ITEM_TYPES)}; known types: {known}")
+            return None
+        return value
 
     def date(self) -> PartialDate:
         value = self.value("date")
@@ -282,11 +324,12 @@ class _Fields:
         return tuple(sorted(set(ids) & set(known)))
 
     def article(self, article_id: str, display: str, blocks: tuple[Block, ...]) -> Article:
+        names = self.authors()
         return Article(
             id=article_id,
             path=display,
             title=self.text("title", required=True) or article_id,
-            authors=self.texts("authors"),
+            authors=tuple(name.literal for name in names),
             publisher=self.text("publisher"),
             date=self.date(),
             url=self.url(),
@@ -297,6 +340,8 @@ class _Fields:
             administrations=self.ids("administrations", tuple(a.id for a in self.taxonomy.administrations)),
             themes=self.ids("themes", tuple(t.id for t in self.taxonomy.themes)),
             blocks=blocks,
+            author_names=names,
+            item_type=self.item_type(),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.pages import Page
-from kb.pages.citations import FORMATS, meta_tags
+from kb.pages.citations import FORMATS, meta_tags, reference
 from kb.pages.entities import author_links
 from kb.pages.markup import admin_label, attr, authors, front_matter, full_citation, text
 from kb.pages.plan import Plan
@@ -35,7 +35,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
         "title": article.title,
         "description": article.summary or f"{authors(article)}, {article.publisher or 'unknown publisher'}, {article.date.human()}.",
         "tags": tag_names(plan, tagged),
-        "citation": meta_tags(article),
+        "citation": meta_tags(reference(article, plan.mentions)),
     }
     lines = [front_matter(meta), f"# {text(article.title)}", ""]
     if article.summary:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
 from kb.pages import Page
-from kb.pages.citations import csl_item
+from kb.pages.citations import csl_item, reference
 from kb.pages.plan import Plan
 from kb.tagging import TaggedArticle
 from kb.timeline import Event
@@ -101,7 +101,7 @@ def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
         "page": f"articles/{article.id}/",
         "administrations": list(tagged.administrations),
         "themes": list(tagged.themes),
-        "csl": csl_item(article),
+        "csl": csl_item(reference(article, plan.mentions)),
         "paragraphs": blocks,
     }
 
