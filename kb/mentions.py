@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kb.entities import Entities, Entity, no_entities
-from kb.tagging import Collection, Matcher, Passage
+from kb.matcher import Matcher
+from kb.tagging import Collection, Passage
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.problems import InputError, Problem, did_you_mean
 from kb.records import FieldReader
+from kb.rules import Rules, read_rules
 from kb.yamlio import Entry, Value, YamlError, parse_mapping
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -67,6 +68,7 @@ class Taxonomy:
     path: str
     administrations: tuple[Administration, ...]
     themes: tuple[Theme, ...]
+    rules: Rules = field(default_factory=Rules)  # article-context rules (kb/rules.py)
 
     def administration(self, admin_id: str) -> Administration:
         """The administration with this id."""
@@ -111,10 +113,11 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
             if other not in theme_ids:
                 hint = did_you_mean(other, theme_ids)
                 problems.append(Problem(where, None, f"themes.{theme.id}.related", f"unknown theme '{other}'{hint}"))
+    rules = read_rules(entries["rules"].value if "rules" in entries else None, where, theme_ids, problems)
     if problems:
         raise InputError(problems)
     ordered = tuple(sorted(admins, key=lambda a: a.terms[0].start if a.terms else dt.date.min))
-    return Taxonomy(where, ordered, themes)
+    return Taxonomy(where, ordered, themes, rules)
 
 
 class _Reader(FieldReader):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.entities import load_entities
-from kb.tagging import Matcher
+from kb.matcher import Matcher
 from kb.taxonomy import load_taxonomy
 from tests.helpers import ROOT, SEED_ENTITIES, SEED_SOURCES
 
@@ -24,7 +24,7 @@ SPECS = (
 MATCHERS = [(Matcher(terms, exclude, case_sensitive=cs), terms, exclude, cs) for terms, exclude, cs in SPECS]
 # Pieces of the terms themselves, in any case, with letters that re.IGNORECASE equates with ASCII ones.
 PIECES = sorted({word for terms, exclude, _ in SPECS for term in (*terms, *exclude) for word in term.rstrip("*").split()})
-TRICKY = st.sampled_from(["ſ", "K", "ı", "İ", "ß", "é", "Ö", "’", "-", "_", "\n", "  ", "s", "es", "ion", "拉致", "납치"])
+TRICKY = st.sampled_from(["ſ", "K", "ı", "İ", "ß", "é", "Ö", "’", "‘", "“", "”", "-", "–", "—", "‑", "_", "\n", "  ", "s", "es", "ion", "拉致", "납치", "."])
 WORD = st.sampled_from(PIECES).flatmap(lambda w: st.sampled_from([w, w.lower(), w.upper(), w.title(), w[:-1]]))
 TEXTS = st.lists(st.one_of(WORD, TRICKY, st.just(" "), st.text(max_size=3)), max_size=30).map("".join)
 
@@ -34,8 +34,10 @@ def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: boo
 
     def compile_(words: Iterable[str]) -> re.Pattern[str] | None:
         parts = []
-        for term in sorted(set(words), key=lambda t: (-len(t), t)):
-            body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+        for term in sorted({_fold(w) for w in words}, key=lambda t: (-len(t), t)):
+            body = r"\s+".join(
+                rf"(?:\s+[^\s.!?;]+){{0,{w[1:]}}}" if re.fullmatch(r"~\d+", w) else re.escape(w) for w in term.rstrip("*").split()
+            ).replace(r"\s+(?:\s+", r"(?:\s+")
             if body and body[-1].isascii():
                 body += r"\w*" if term.endswith("*") else r"(?!\w)"
             if body and body.lstrip("\\")[:1].isascii():
@@ -46,8 +48,14 @@ def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: boo
     find, block = compile_(terms), compile_(exclude)
     if find is None:
         return []
-    blocked = [m.span() for m in block.finditer(text)] if block else []
-    return [m.group(0) for m in find.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+    plain = _fold(text)
+    blocked = [m.span() for m in block.finditer(plain)] if block else []
+    return [text[m.start() : m.end()] for m in find.finditer(plain) if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+
+
+def _fold(text: str) -> str:
+    """Quote and dash variants to ASCII, one character for one (written out again here, independently)."""
+    return "".join('"' if ch in "“”„‟″«»" else "'" if ch in "‘’‚‛′`" else "-" if ch in "‐‑‒–—―−﹣－" else ch for ch in text)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

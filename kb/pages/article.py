@@ -95,11 +95,8 @@ def _paragraph(plan: Plan, passage: Passage) -> Iterator[str]:
     yield f"{{ #{anchor} .kb-para }}"
     yield ""
     taxonomy = plan.taxonomy
-    why = dict(passage.evidence)
-    tags = [
-        f'[{text(admin_label(taxonomy.administration(a)))}](../administrations/{a}.md){{ title="{attr("matched: " + why[a])}" }}'
-        for a in passage.administrations
-    ] + [f'[{text(taxonomy.theme(t).name)}](../themes/{t}.md){{ title="{attr("matched: " + why[t])}" }}' for t in passage.themes]
+    tags = [_tag(passage, a, admin_label(taxonomy.administration(a)), f"../administrations/{a}.md") for a in passage.administrations]
+    tags += [_tag(passage, t, taxonomy.theme(t).name, f"../themes/{t}.md") for t in passage.themes]
     cited = plan.quoted_on.get((passage.article.id, anchor), [])
     if tags or cited:
         parts = []
@@ -111,6 +108,16 @@ def _paragraph(plan: Plan, passage: Passage) -> Iterator[str]:
         yield " — ".join(parts)
         yield "{ .kb-ptags }"
         yield ""
+
+
+def _tag(passage: Passage, tag: str, name: str, page: str) -> str:
+    """A paragraph's tag linked to its page; a tag from context or a rule shows its reason, in italics, next to it."""
+    reasons = passage.reasons(tag)
+    why = "; ".join(e.describe() for e in reasons)
+    link = f'[{text(name)}]({page}){{ title="{attr(why)}" }}'
+    if all(e.inferred for e in reasons):
+        return f"{link} *({text(why)})*"
+    return link
 
 
 def _page_link(plan: Plan, page: str) -> str:

@@ -1,0 +1,235 @@
+"""Text + terms -> the words that match: whole-word term matching shared by tagging and mentions.
+
+Matching runs on a folded copy of the text in which typographic quotes and
+hyphen/dash variants are replaced one character for one character (“ ” → ",
+‘ ’ → ', ‐ ‑ – — − → -), so a match's position in the folded text is its
+position in the original, and the words reported are the original's, verbatim.
+
+A term is words separated by spaces (one or more whitespace characters in the
+text). A trailing `*` matches any word ending ("abduct*"). A word `~N` in a
+term stands for up to N words in between, within one sentence ("met ~3
+secretly" finds "met twice secretly" and "met secretly").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Every target is one character, so folding keeps every position.
+_FOLD = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-", "－": "-",
+})  # fmt: skip
+_GAP = re.compile(r"^~(\d{1,2})$")
+# One word of a wildcard gap: anything but whitespace and the end of a sentence.
+_GAP_WORD = r"[^\s.!?;]+"
+
+
+def fold(text: str) -> str:
+    """The text with quote and dash variants replaced by ASCII ones, position for position."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One matched term: where it is in the text, and the words verbatim."""
+
+    start: int
+    end: int
+    words: str
+
+
+class Matcher:
+    """Finds whole-word occurrences of terms, ignoring those inside an excluded phrase.
+
+    Terms in CJK scripts match anywhere, since those scripts put no spaces
+    between words.
+    """
+
+    def __init__(self, terms: Iterable[str], exclude: Iterable[str] = (), case_sensitive: bool = False) -> None:
+        flags = 0 if case_sensitive else re.IGNORECASE
+        self._find = _Terms(terms, flags)
+        self._exclude = _Terms(exclude, flags)
+
+    def find(self, text: str) -> list[str]:
+        """The matched words, in order of appearance."""
+        return [m.words for m in self.matches(text)]
+
+    def matches(self, text: str) -> list[Match]:
+        """The matches with their positions, in order of appearance."""
+        probe = _probe(text)
+        find, on_folded = self._find.pattern_for(probe)
+        if find is None:
+            return []
+        exclude, exclude_folded = self._exclude.pattern_for(probe)
+        blocked = [m.span() for m in exclude.finditer(probe.subject(exclude_folded))] if exclude else []
+        # The excluded spans come from one finditer, so they neither overlap nor go back:
+        # the only one that can contain a match is the last one starting at or before it.
+        starts = [start for start, _ in blocked]
+        found = []
+        for m in find.finditer(probe.subject(on_folded)):
+            index = bisect.bisect_right(starts, m.start()) - 1
+            if index >= 0 and m.end() <= blocked[index][1]:
+                continue
+            found.append(Match(m.start(), m.end(), text[m.start() : m.end()]))
+        return found
+
+    def blocked(self, text: str) -> list[Match]:
+        """The matches of the excluded phrases (what the text names that is not the term)."""
+        probe = _probe(text)
+        exclude, folded = self._exclude.pattern_for(probe)
+        if exclude is None:
+            return []
+        return [Match(m.start(), m.end(), text[m.start() : m.end()]) for m in exclude.finditer(probe.subject(folded))]
+
+
+def _ordered(terms: Iterable[str]) -> tuple[str, ...]:
+    """Folded, longest first, so that the alternation prefers the longest term."""
+    return tuple(sorted({fold(t) for t in terms}, key=lambda t: (-len(t), t)))
+
+
+def term_pattern(term: str) -> str:
+    """The regular expression of one term (already folded), without the leading word check."""
+    prefix = term.endswith("*")
+    pieces = []
+    words = term.rstrip("*").split()
+    for index, word in enumerate(words):
+        gap = _GAP.match(word)
+        if gap and 0 < index < len(words) - 1:
+            pieces.append(rf"(?:\s+{_GAP_WORD}){{0,{int(gap.group(1))}}}")
+            continue
+        pieces.append((r"\s+" if pieces else "") + re.escape(word))
+    body = "".join(pieces)
+    if body and body[-1].isascii():
+        body += r"\w*" if prefix else r"(?!\w)"
+    return body
+
+
+def _compile(terms: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    """One alternation of the terms, in the order given."""
+    parts = []
+    for term in terms:
+        body = term_pattern(term)
+        if body[:1].isascii() and body[:1].isalnum():
+            # `a(?<!\w.)` means `(?<!\w)a`, but starting with a letter lets the
+            # engine skip straight to the places where a term's first letter is.
+            body = body[0] + r"(?<!\w.)" + body[1:]
+        elif body and body.lstrip("\\")[:1].isascii():
+            body = r"(?<!\w)" + body
+        parts.append(body)
+    return re.compile("|".join(parts), flags) if parts else None
+
+
+# A collection has tens of thousands of paragraphs and a matcher dozens of terms:
+# one big alternation tried at every position of every paragraph dominated the
+# build. So each term first gets a cheap necessary condition (its leading word is
+# one of the paragraph's words, or its leading letters occur in it), and the
+# regular expression holds only the terms that pass it. Dropping terms that match
+# nowhere in a text leaves the matches of the alternation unchanged.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+_WORDS = re.compile(r"\w+")
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
+class _Probe:
+    """One text, folded, with its words, and its lowercase form where lowercasing is exact."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.plain = fold(text)
+        self.words = frozenset(_WORDS.findall(self.plain))
+        # Case-insensitive matching equals comparing lowercase text only if every
+        # cased letter is ASCII (re.IGNORECASE also equates e.g. K, ſ, ı with k, s, i);
+        # then lowercasing changes no length either, so positions carry over.
+        other = _ASCII.sub("", self.plain)
+        exact = other.lower() == other and other.upper() == other
+        self.folded = self.plain.lower() if exact else None
+        self.folded_words = frozenset(_WORDS.findall(self.folded)) if self.folded is not None else frozenset()
+
+    def subject(self, folded: bool) -> str:
+        """The text a pattern runs on: the lowercase form for lowercase patterns."""
+        return self.folded if folded and self.folded is not None else self.plain
+
+
+_last: list[_Probe] = []
+
+
+def _probe(text: str) -> _Probe:
+    # Callers run many matchers over one text in a row: the probe is made once.
+    if not _last or _last[0].text is not text:
+        _last[:] = [_Probe(text)]
+    return _last[0]
+
+
+class _Terms:
+    """A matcher's terms, compiled for each set of terms a text can contain."""
+
+    def __init__(self, terms: Iterable[str], flags: int) -> None:
+        self.terms = _ordered(terms)
+        self.flags = flags
+        self.folded = bool(flags & re.IGNORECASE)
+        self.full = _compile(self.terms, flags)
+        # Lowercase terms matched case-sensitively on lowercase text find the same
+        # words, and a case-sensitive pattern is the one the engine can skip through.
+        self.lowered = self.folded and all(ch.isascii() or ch.lower() == ch.upper() for t in self.terms for ch in t)
+        self.by_word: dict[str, list[int]] = {}
+        self.by_text: list[tuple[str, int]] = []
+        self.usable = True
+        for index, term in enumerate(self.terms):
+            head = _head(term, self.folded)
+            if head is None:
+                self.usable = False
+            elif head[1]:
+                self.by_word.setdefault(head[0], []).append(index)
+            else:
+                self.by_text.append((head[0], index))
+        self.heads = frozenset(self.by_word)
+        self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
+
+    def pattern_for(self, probe: _Probe) -> tuple[re.Pattern[str] | None, bool]:
+        """The pattern of the terms that can occur in the text (None if none can), and whether it runs on lowercase text."""
+        if self.full is None:
+            return None, False
+        if not self.usable or (self.folded and probe.folded is None):
+            return self.full, False
+        text = probe.subject(self.folded)
+        words = self.heads.intersection(probe.folded_words if self.folded else probe.words)
+        present = [i for word in words for i in self.by_word[word]]
+        if self.by_text:
+            present += [i for head, i in self.by_text if head in text]
+        if not present:
+            return None, False
+        key = tuple(sorted(set(present)))
+        if key not in self.compiled:
+            chosen = [self.terms[i] for i in key]
+            if self.lowered:
+                self.compiled[key] = _compile([t.lower() for t in chosen], 0), True
+            else:
+                self.compiled[key] = _compile(chosen, self.flags), False
+        return self.compiled[key]
+
+
+def _head(term: str, folded: bool) -> tuple[str, bool] | None:
+    """(what the text must contain, whether as a whole word) for a term to match; None if unsure."""
+    body = term.rstrip("*")
+    word = _ASCII_WORD.match(body)
+    if word:
+        rest = body[word.end() :]
+        # The pattern puts (?<!\w) before the term; a whole word needs a non-word character
+        # after the leading word (or the term's end, with (?!\w) after it).
+        whole = (rest[:1] != "" and not _WORDS.match(rest[:1])) or (rest == "" and not term.endswith("*"))
+        head = word.group(0)
+    else:
+        parts = body.split()
+        if not parts:
+            return None
+        head, whole = parts[0], False
+    if folded:
+        if not (head.isascii() or head.lower() == head.upper()):
+            return None
+        head = head.lower()
+    return head, whole
