@@ -17,7 +17,7 @@ from kb.sources import MAX_BYTES, Article, Block
 from kb.tagging import Collection, tag_articles
 from kb.taxonomy import load_taxonomy
 from kb.timeline import Event, extract_events, find_dates
-from tests.helpers import CASES, load_yaml, seed_inputs
+from tests.helpers import CASES, ROOT, load_yaml, seed_inputs
 
 TAXONOMY = load_taxonomy(ROOT / "taxonomy.yml")
 
