@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.mentions import Mentions
+from kb.pages.sitemap import OWNED
 from kb.tagging import Collection
 from kb.timeline import Event
 
-# Folders under docs/ that the generator owns: it writes, rewrites and deletes
-# files there, and nowhere else.
-OWNED = ("administrations", "themes", "articles", "explore", "people")
+__all__ = ["OWNED", "Page", "render_pages"]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.citations import FORMATS, meta_tags, reference
 from kb.pages.entities import author_links
 from kb.pages.markup import admin_label, attr, authors, front_matter, full_citation, text
@@ -17,7 +17,7 @@ _PRECISION = {"day": "", "month": " (day unknown)", "year": " (month and day unk
 def render(plan: Plan) -> Iterator[Page]:
     """One page per article."""
     for tagged in plan.collection.articles:
-        yield Page(f"articles/{tagged.article.id}.md", article_page(plan, tagged))
+        yield Page(sitemap.article(tagged.article.id), article_page(plan, tagged))
 
 
 def tag_names(plan: Plan, tagged: TaggedArticle) -> list[str]:
@@ -31,6 +31,7 @@ def tag_names(plan: Plan, tagged: TaggedArticle) -> list[str]:
 def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     """The page of one article."""
     article = tagged.article
+    here = sitemap.article(article.id)
     meta = {
         "title": article.title,
         "description": article.summary or f"{authors(article)}, {article.publisher or 'unknown publisher'}, {article.date.human()}.",
@@ -41,7 +42,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     if article.summary:
         lines += [f"*{text(article.summary)}*", ""]
     lines += [
-        f"- **Authors:** {', '.join(author_links(plan, article)) if article.authors else 'unknown'}"
+        f"- **Authors:** {', '.join(author_links(plan, article, here)) if article.authors else 'unknown'}"
         + (f" ({text(article.affiliation)})" if article.affiliation else ""),
         f"- **Publisher:** {_publisher(plan, tagged)}",
         f"- **Date:** {article.date.human()}{_PRECISION[article.date.precision]}",
@@ -54,7 +55,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     if article.title.startswith("[") and article.title.endswith("]"):
         lines.append("- **Title:** supplied by the editors (the original has no headline)")
     lines += ["", f"**Cite as:** {text(full_citation(article))}", ""]
-    downloads = [f"[{label}]({article.id}.{ext})" for ext, label in FORMATS]
+    downloads = [f"[{label}]({sitemap.link(here, sitemap.reference(article.id, ext))})" for ext, label in FORMATS]
     lines += [f"**Download the reference:** {' · '.join(downloads)}", ""]
     lines += list(_concerns(plan, tagged))
     lines += ["## Text", ""]
@@ -71,13 +72,14 @@ def _publisher(plan: Plan, tagged: TaggedArticle) -> str:
     publisher, entity_id = tagged.article.publisher, plan.mentions.publishers.get(tagged.article.id)
     if not publisher:
         return "unknown"
-    return f"[{text(publisher)}](../people/{entity_id}.md)" if entity_id else text(publisher)
+    here = sitemap.article(tagged.article.id)
+    return f"[{text(publisher)}]({sitemap.link(here, sitemap.person(entity_id))})" if entity_id else text(publisher)
 
 
 def _concerns(plan: Plan, tagged: TaggedArticle) -> Iterator[str]:
-    taxonomy = plan.taxonomy
-    admins = [f"[{text(admin_label(taxonomy.administration(a)))}](../administrations/{a}.md)" for a in tagged.administrations]
-    themes = [f"[{text(taxonomy.theme(t).name)}](../themes/{t}.md)" for t in tagged.themes]
+    taxonomy, here = plan.taxonomy, sitemap.article(tagged.article.id)
+    admins = [f"[{text(admin_label(taxonomy.administration(a)))}]({sitemap.link(here, sitemap.administration(a))})" for a in tagged.administrations]
+    themes = [f"[{text(taxonomy.theme(t).name)}]({sitemap.link(here, sitemap.theme(t))})" for t in tagged.themes]
     yield f"**Administrations:** {' · '.join(admins) or 'none named'}  "
     yield f"**Themes:** {' · '.join(themes) or 'none found'}"
     yield ""
@@ -94,16 +96,16 @@ def _paragraph(plan: Plan, passage: Passage) -> Iterator[str]:
     yield f"{link} {text(passage.block.text)}"
     yield f"{{ #{anchor} .kb-para }}"
     yield ""
-    taxonomy = plan.taxonomy
-    tags = [_tag(passage, a, admin_label(taxonomy.administration(a)), f"../administrations/{a}.md") for a in passage.administrations]
-    tags += [_tag(passage, t, taxonomy.theme(t).name, f"../themes/{t}.md") for t in passage.themes]
+    taxonomy, here = plan.taxonomy, sitemap.article(passage.article.id)
+    tags = [_tag(passage, a, admin_label(taxonomy.administration(a)), sitemap.link(here, sitemap.administration(a))) for a in passage.administrations]
+    tags += [_tag(passage, t, taxonomy.theme(t).name, sitemap.link(here, sitemap.theme(t))) for t in passage.themes]
     cited = plan.quoted_on.get((passage.article.id, anchor), [])
     if tags or cited:
         parts = []
         if tags:
             parts.append("Concerns: " + " · ".join(tags))
         if cited:
-            pages = [_page_link(plan, page) for page in cited]
+            pages = [_page_link(plan, here, page) for page in cited]
             parts.append("Quoted on: " + " · ".join(pages))
         yield " — ".join(parts)
         yield "{ .kb-ptags }"
@@ -120,7 +122,10 @@ def _tag(passage: Passage, tag: str, name: str, page: str) -> str:
     return link
 
 
-def _page_link(plan: Plan, page: str) -> str:
+def _page_link(plan: Plan, here: str, page: str) -> str:
     kind, page_id = page.split("/")
-    name = admin_label(plan.taxonomy.administration(page_id)) if kind == "administrations" else plan.taxonomy.theme(page_id).name
-    return f"[{text(name)}](../{page}.md)"
+    if kind == "administrations":
+        name, target = admin_label(plan.taxonomy.administration(page_id)), sitemap.administration(page_id)
+    else:
+        name, target = plan.taxonomy.theme(page_id).name, sitemap.theme(page_id)
+    return f"[{text(name)}]({sitemap.link(here, target)})"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kb.itemtypes import ItemType, item_type
 from kb.mentions import Mentions, no_mentions
 from kb.names import Name, with_family
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.plan import Plan
 from kb.sources import Article
 
@@ -77,9 +77,9 @@ def render(plan: Plan) -> Iterator[Page]:
     for tagged in plan.collection.articles:
         ref = reference(tagged.article, plan.mentions)
         article = tagged.article
-        yield Page(f"articles/{article.id}.bib", bibtex(ref))
-        yield Page(f"articles/{article.id}.ris", ris(ref))
-        yield Page(f"articles/{article.id}.json", csl_json(ref))
+        yield Page(sitemap.reference(article.id, "bib"), bibtex(ref))
+        yield Page(sitemap.reference(article.id, "ris"), ris(ref))
+        yield Page(sitemap.reference(article.id, "json"), csl_json(ref))
 
 
 def inverted(name: Name) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from kb.entities import Entity
 from kb.mentions import Mention
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan, key_passages
 from kb.sources import Article
@@ -22,17 +22,17 @@ _SECTIONS: tuple[tuple[str, str, Callable[[Entity], bool]], ...] = (
 def render(plan: Plan) -> Iterator[Page]:
     """One page per entity, and the index of them all."""
     for entity in plan.mentions.entities.entities:
-        yield Page(f"people/{entity.id}.md", entity_page(plan, entity))
-    yield Page("people/index.md", people_index(plan))
+        yield Page(sitemap.person(entity.id), entity_page(plan, entity))
+    yield Page(sitemap.PEOPLE_INDEX, people_index(plan))
 
 
-def author_links(plan: Plan, article: Article, prefix: str = "../people/") -> list[str]:
-    """The article's authors as Markdown, each linked to its author page when it has one."""
+def author_links(plan: Plan, article: Article, here: str) -> list[str]:
+    """The article's authors as Markdown for the page at `here`, each linked to its author page when it has one."""
     ids = plan.mentions.authors.get(article.id, ())
     links = []
     for index, name in enumerate(article.authors):
         entity_id = ids[index] if index < len(ids) else None
-        links.append(f"[{text(name)}]({prefix}{entity_id}.md)" if entity_id else text(name))
+        links.append(f"[{text(name)}]({sitemap.link(here, sitemap.person(entity_id))})" if entity_id else text(name))
     return links
 
 
@@ -48,6 +48,7 @@ def entity_page(plan: Plan, entity: Entity) -> str:
     published = _articles(plan, plan.mentions.published_by(entity.id))
     mentioned = _articles(plan, [m.passage.article.id for m in mentions])
     native = [n for n in (entity.ja, entity.ko) if n]
+    here = sitemap.person(entity.id)
     lines = [
         front_matter(
             {
@@ -72,32 +73,32 @@ def entity_page(plan: Plan, entity: Entity) -> str:
         lines.append(f"- **Wrote:** {plural(len(written), 'article')}")
     lines.append("")
     if entity.author:
-        lines += ["## Articles by this author", "", *_article_items(written), ""]
+        lines += ["## Articles by this author", "", *_article_items(here, written), ""]
     if published:
-        lines += ["## Articles published", "", *_article_items(published), ""]
+        lines += ["## Articles published", "", *_article_items(here, published), ""]
     lines += list(_company(plan, entity, mentions))
     lines += ["## Passages", ""]
     if not mentions:
         lines += ["No passage of the collection names them yet.", ""]
-    lines += list(quotes(key_passages([m.passage for m in mentions]), len(mentions)))
+    lines += list(quotes(key_passages([m.passage for m in mentions]), len(mentions), here))
     if mentioned:
-        lines += ["## Articles naming them", "", *_article_items(mentioned), ""]
+        lines += ["## Articles naming them", "", *_article_items(here, mentioned), ""]
     return "\n".join(lines)
 
 
-def _article_items(articles: list[Article]) -> list[str]:
+def _article_items(here: str, articles: list[Article]) -> list[str]:
     if not articles:
         return ["None yet."]
     newest = articles[-ARTICLE_LIST:]
-    items = [f"- {a.date.human()}: [{text(a.title)}](../articles/{a.id}.md), {text(byline(a))}" for a in newest]
+    items = [f"- {a.date.human()}: [{text(a.title)}]({sitemap.link(here, sitemap.article(a.id))}), {text(byline(a))}" for a in newest]
     if len(articles) > len(newest):
-        items.insert(0, f"- The {len(articles) - len(newest)} earlier articles are in the [articles index](../articles/index.md).")
+        items.insert(0, f"- The {len(articles) - len(newest)} earlier articles are in the [articles index]({sitemap.link(here, sitemap.ARTICLES_INDEX)}).")
     return items
 
 
 def _company(plan: Plan, entity: Entity, mentions: tuple[Mention, ...]) -> Iterator[str]:
     """The administrations, themes and other entities named in the same passages."""
-    taxonomy = plan.taxonomy
+    taxonomy, here = plan.taxonomy, sitemap.person(entity.id)
     admins = Counter(a for m in mentions for a in m.passage.administrations)
     themes = Counter(t for m in mentions for t in m.passage.themes)
     others = Counter(other for m in mentions for other in plan.mentions.in_passage(m.passage.article.id, m.passage.anchor) if other != entity.id)
@@ -106,14 +107,17 @@ def _company(plan: Plan, entity: Entity, mentions: tuple[Mention, ...]) -> Itera
     yield "## Appears with"
     yield ""
     if admins:
-        links = [f"[{text(admin_label(a))}](../administrations/{a.id}.md) ({admins[a.id]})" for a in taxonomy.administrations if a.id in admins]
+        links = [
+            f"[{text(admin_label(a))}]({sitemap.link(here, sitemap.administration(a.id))}) ({admins[a.id]})" for a in taxonomy.administrations if a.id in admins
+        ]
         yield "**Administrations:** " + " · ".join(links) + "  "
     if themes:
-        links = [f"[{text(t.name)}](../themes/{t.id}.md) ({themes[t.id]})" for t in taxonomy.themes if t.id in themes]
+        links = [f"[{text(t.name)}]({sitemap.link(here, sitemap.theme(t.id))}) ({themes[t.id]})" for t in taxonomy.themes if t.id in themes]
         yield "**Themes:** " + " · ".join(links) + "  "
     if others:
         people = plan.mentions.entities
-        links = [f"[{text(people.get(o).name)}]({o}.md) ({n})" for o, n in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))]
+        ranked = sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))
+        links = [f"[{text(people.get(o).name)}]({sitemap.link(here, sitemap.person(o))}) ({n})" for o, n in ranked]
         yield "**Named with:** " + " · ".join(links)
     yield ""
 
@@ -138,6 +142,7 @@ def people_index(plan: Plan) -> str:
         for entity in members:
             mentions = plan.mentions.of(entity.id)
             count = len({m.passage.article.id for m in mentions} | set(plan.mentions.written_by(entity.id)))
-            lines.append(f"| [{text(entity.name)}]({entity.id}.md) | {text(entity.role)} | {len(mentions)} | {count} |")
+            page = sitemap.link(sitemap.PEOPLE_INDEX, sitemap.person(entity.id))
+            lines.append(f"| [{text(entity.name)}]({page}) | {text(entity.role)} | {len(mentions)} | {count} |")
         lines.append("")
     return "\n".join(lines)

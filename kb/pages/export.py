@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.citations import csl_item, reference
 from kb.pages.plan import Plan
 from kb.tagging import TaggedArticle
@@ -29,8 +29,8 @@ _UUIDS = uuid.UUID("6f1c6a1e-3b57-5c1e-9a55-2d1a4f0b7c21")
 
 def render(plan: Plan) -> Iterator[Page]:
     """explore/collection.json and explore/feed.xml."""
-    yield Page("explore/collection.json", json.dumps(collection_data(plan), ensure_ascii=False, indent=1) + "\n")
-    yield Page("explore/feed.xml", atom_feed(plan))
+    yield Page(sitemap.COLLECTION_JSON, json.dumps(collection_data(plan), ensure_ascii=False, indent=1) + "\n")
+    yield Page(sitemap.FEED, atom_feed(plan))
 
 
 def collection_data(plan: Plan) -> dict[str, object]:
@@ -136,7 +136,7 @@ def atom_feed(plan: Plan) -> str:
     _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_UUIDS, 'feed')}")
     _sub(feed, "updated", _timestamp(newest_first[0]) if newest_first else "1970-01-01T00:00:00Z")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href="feed.xml")
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href="../articles/")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=sitemap.url(sitemap.FEED, sitemap.ARTICLES_INDEX))
     for tagged in newest_first:
         article = tagged.article
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -144,7 +144,7 @@ def atom_feed(plan: Plan) -> str:
         _sub(entry, "id", f"urn:uuid:{uuid.uuid5(_UUIDS, article.id)}")
         _sub(entry, "updated", _timestamp(tagged))
         _sub(entry, "published", _timestamp(tagged))
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"../articles/{article.id}/")
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=sitemap.url(sitemap.FEED, sitemap.article(article.id)))
         if article.url:
             ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=article.url)
         # Atom wants an author on every entry; an unknown one is said to be unknown

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from kb.dates import MONTHS
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
 from kb.pages.topics import years
@@ -15,11 +15,11 @@ from kb.tagging import TaggedArticle
 
 def render(plan: Plan) -> Iterator[Page]:
     """The index pages."""
-    yield Page("administrations/index.md", administrations_index(plan))
-    yield Page("themes/index.md", themes_index(plan))
+    yield Page(sitemap.ADMINISTRATIONS_INDEX, administrations_index(plan))
+    yield Page(sitemap.THEMES_INDEX, themes_index(plan))
     yield from article_pages(plan)
-    yield Page("explore/matrix.md", matrix(plan))
-    yield Page("explore/tags.md", tags_index())
+    yield Page(sitemap.MATRIX, matrix(plan))
+    yield Page(sitemap.TAGS, tags_index())
 
 
 def administrations_index(plan: Plan) -> str:
@@ -35,7 +35,8 @@ def administrations_index(plan: Plan) -> str:
     ]
     for admin in plan.taxonomy.administrations:
         articles, passages = len(plan.collection.about(admin.id)), len(plan.passages_of(admin.id))
-        lines.append(f"| [{text(admin_label(admin))}]({admin.id}.md) | {text(admin.name)} | {years(admin)} | {articles} | {passages} |")
+        page = sitemap.link(sitemap.ADMINISTRATIONS_INDEX, sitemap.administration(admin.id))
+        lines.append(f"| [{text(admin_label(admin))}]({page}) | {text(admin.name)} | {years(admin)} | {articles} | {passages} |")
     return "\n".join(lines) + "\n"
 
 
@@ -49,7 +50,7 @@ def themes_index(plan: Plan) -> str:
     for theme in plan.taxonomy.themes:
         articles, passages = len(plan.collection.about(theme.id)), len(plan.passages_of(theme.id))
         lines += [
-            f"## [{text(theme.name)}]({theme.id}.md)",
+            f"## [{text(theme.name)}]({sitemap.link(sitemap.THEMES_INDEX, sitemap.theme(theme.id))})",
             "",
             f"{text(theme.description)} ({plural(articles, 'article')}, {plural(passages, 'passage')})",
             "",
@@ -67,17 +68,18 @@ def article_pages(plan: Plan) -> Iterator[Page]:
     """The articles index, and its pages by period when the collection is large."""
     newest_first = list(reversed(plan.collection.articles))
     periods = _article_periods(newest_first)
-    yield Page("articles/index.md", articles_index(plan, newest_first, periods))
+    yield Page(sitemap.ARTICLES_INDEX, articles_index(plan, newest_first, periods))
     for period, members in periods.items():
+        here = sitemap.articles_period(period)
         title = f"Articles of {_period_name(period)}"
         head = [
             front_matter({"title": title, "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}."}),
             f"# {text(title)}",
             "",
-            f"{plural(len(members), 'article')}, newest first; back to [all articles](../index.md).",
+            f"{plural(len(members), 'article')}, newest first; back to [all articles]({sitemap.link(here, sitemap.ARTICLES_INDEX)}).",
             "",
         ]
-        yield Page(f"articles/by-period/{period}.md", "\n".join(head) + "\n" + _article_table(plan, members, "../"))
+        yield Page(here, "\n".join(head) + "\n" + _article_table(plan, members, here))
 
 
 def _article_periods(articles: list[TaggedArticle]) -> dict[str, list[TaggedArticle]]:
@@ -111,14 +113,17 @@ def articles_index(plan: Plan, articles: list[TaggedArticle], periods: dict[str,
     ]
     if periods:
         lines += ["## By period", ""]
-        lines += [f"- [{_period_name(period)}](by-period/{period}.md) ({plural(len(members), 'article')})" for period, members in periods.items()]
+        lines += [
+            f"- [{_period_name(period)}]({sitemap.link(sitemap.ARTICLES_INDEX, sitemap.articles_period(period))}) ({plural(len(members), 'article')})"
+            for period, members in periods.items()
+        ]
         lines += ["", f"## The newest {NEWEST}", ""]
         articles = articles[:NEWEST]
-    return "\n".join(lines) + "\n" + _article_table(plan, articles, "")
+    return "\n".join(lines) + "\n" + _article_table(plan, articles, sitemap.ARTICLES_INDEX)
 
 
-def _article_table(plan: Plan, articles: list[TaggedArticle], prefix: str) -> str:
-    """The filterable table of articles: a plain table without script, select boxes with it (filters.js)."""
+def _article_table(plan: Plan, articles: list[TaggedArticle], here: str) -> str:
+    """The filterable table of articles on the page at `here`: a plain table without script, select boxes with it (filters.js)."""
     taxonomy = plan.taxonomy
     used = {tag for tagged in articles for tag in (*tagged.administrations, *tagged.themes)}
     publishers = sorted({_publisher(tagged) for tagged in articles}, key=lambda name: (name == UNKNOWN, name.casefold()))
@@ -150,7 +155,7 @@ def _article_table(plan: Plan, articles: list[TaggedArticle], prefix: str) -> st
         # A table row cannot carry attributes in Markdown: the date cell's span does, for the row.
         marker = "<span class=\"kb-row\"" + "".join(f' data-kb-{k}="{_cell_attr(v)}"' for k, v in data.items()) + ">"
         lines.append(
-            f"| {marker}{article.date.iso()}</span> | [{text(article.title)}]({prefix}{article.id}.md) "
+            f"| {marker}{article.date.iso()}</span> | [{text(article.title)}]({sitemap.link(here, sitemap.article(article.id))}) "
             f"| {text(authors(article)) if article.authors else 'unknown'} "
             f"| {text(article.publisher) if article.publisher else 'unknown'} |"
         )
@@ -193,7 +198,7 @@ def matrix(plan: Plan) -> str:
         f"Shading, by number of passages: {legend}",
         "{ .kb-heat-legend }",
         "",
-        "| Administration | " + " | ".join(f"[{text(t.name)}](../themes/{t.id}.md)" for t in themes) + " |",
+        "| Administration | " + " | ".join(f"[{text(t.name)}]({sitemap.link(sitemap.MATRIX, sitemap.theme(t.id))})" for t in themes) + " |",
         "|---|" + "--:|" * len(themes),
     ]
     for admin in taxonomy.administrations:
@@ -202,8 +207,9 @@ def matrix(plan: Plan) -> str:
             count = counts[admin.id, theme.id]
             number = f'<span class="kb-heat kb-heat-{_heat(count, most)}">{count}</span>'
             label = attr(f"{plural(count, 'passage')}: {admin_label(admin)}, {theme.name}")
-            cells.append(f'[{number}](../administrations/{admin.id}.md#{theme.id}){{ aria-label="{label}" }}' if count else number)
-        lines.append(f"| [{text(admin_label(admin))}](../administrations/{admin.id}.md) | " + " | ".join(cells) + " |")
+            cell = sitemap.link(sitemap.MATRIX, sitemap.administration(admin.id), theme.id)
+            cells.append(f'[{number}]({cell}){{ aria-label="{label}" }}' if count else number)
+        lines.append(f"| [{text(admin_label(admin))}]({sitemap.link(sitemap.MATRIX, sitemap.administration(admin.id))}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import yaml
 
+from kb.pages import sitemap
 from kb.sources import Article
 from kb.tagging import Passage
 from kb.taxonomy import Administration
@@ -98,14 +99,14 @@ def admin_label(admin: Administration) -> str:
     return f"{admin.surname} administration"
 
 
-def quotes(passages: Sequence[Passage], total: int) -> Iterator[str]:
-    """Passages quoted verbatim, each with a short citation linking to its paragraph."""
+def quotes(passages: Sequence[Passage], total: int, here: str) -> Iterator[str]:
+    """Passages quoted verbatim on the page at `here`, each with a short citation linking to its paragraph."""
     for passage in passages:
         article = passage.article
         label = f"{short_citation(article)}, ¶ {passage.block.number}"
         yield f"> {text(passage.block.text)}"
         yield ">"
-        yield f"> — [{text(label)}](../articles/{article.id}.md#{passage.anchor})"
+        yield f"> — [{text(label)}]({sitemap.link(here, sitemap.article(article.id), passage.anchor)})"
         yield ""
     if total > len(passages):
         yield f"*{total - len(passages)} more passages: see the articles below.*"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from html import escape
 
 from kb.dates import PartialDate
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
 from kb.pages.plan import Plan
 from kb.timeline import Event
@@ -22,11 +22,11 @@ SLICE = 20
 def render(plan: Plan) -> Iterator[Page]:
     """The timeline page (split by period when large) and its picture."""
     periods = _periods(plan.events)
-    yield Page("explore/timeline.md", timeline_page(plan, periods))
+    yield Page(sitemap.TIMELINE, timeline_page(plan, periods))
     for period, events in periods.items():
-        yield Page(f"explore/timeline/{period}.md", _period_page(plan, period, events))
+        yield Page(sitemap.timeline_period(period), _period_page(plan, period, events))
     if plan.events:
-        yield Page("explore/timeline.svg", timeline_svg(plan))
+        yield Page(sitemap.TIMELINE_SVG, timeline_svg(plan))
 
 
 def _periods(events: tuple[Event, ...]) -> dict[str, list[Event]]:
@@ -52,15 +52,16 @@ def _period_page(plan: Plan, period: str, events: list[Event]) -> str:
     first = events[0].date
     title = first.human() if "-" not in period else PartialDate(first.year, first.month).human()
     shown = events[:EVENTS_PER_PAGE]
+    here = sitemap.timeline_period(period)
     lines = [
         front_matter({"title": f"Timeline: {title}", "description": f"{plural(len(events), 'dated event')} of {title} in the collection."}),
         f"# Timeline: {text(title)}",
         "",
-        f"{plural(len(events), 'dated event')}, earliest first; back to the [whole timeline](../timeline.md).",
+        f"{plural(len(events), 'dated event')}, earliest first; back to the [whole timeline]({sitemap.link(here, sitemap.TIMELINE)}).",
         "",
     ]
     for event in shown:
-        lines += _event_lines(plan, event, show_admin=True, root="../../")
+        lines += _event_lines(plan, event, show_admin=True, here=here)
     if len(events) > len(shown):
         lines += [f"*{len(events) - len(shown)} more events of {text(title)} are not listed here; the JSON export has them all.*", ""]
     return "\n".join(lines)
@@ -88,17 +89,17 @@ def _note(event: Event) -> str:
     return ""
 
 
-def _event_lines(plan: Plan, event: Event, show_admin: bool, root: str = "../") -> list[str]:
-    """One event: its date, administrations and themes, the sentence quoted, the link to its paragraph."""
+def _event_lines(plan: Plan, event: Event, show_admin: bool, here: str) -> list[str]:
+    """One event on the page at `here`: its date, administrations and themes, the sentence quoted, the link to its paragraph."""
     taxonomy = plan.taxonomy
     parts = [f"**{text(when(event))}**{_note(event)}"]
     admins = [taxonomy.administration(a) for a in event.administrations]
-    links = [f"[{text(admin_label(a))}]({root}administrations/{a.id}.md)" for a in admins]
+    links = [f"[{text(admin_label(a))}]({sitemap.link(here, sitemap.administration(a.id))})" for a in admins]
     if len(admins) > 1:
         parts.append(" and ".join(links) + " (the date spans a change of government)")
     elif links and show_admin:
         parts.append(links[0])
-    themes = [f"[{text(taxonomy.theme(t).name)}]({root}themes/{t}.md)" for t in event.themes]
+    themes = [f"[{text(taxonomy.theme(t).name)}]({sitemap.link(here, sitemap.theme(t))})" for t in event.themes]
     if themes:
         parts.append("Themes: " + ", ".join(themes))
     passage = event.passage
@@ -109,7 +110,7 @@ def _event_lines(plan: Plan, event: Event, show_admin: bool, root: str = "../") 
         "",
         f"    > {text(event.sentence)}",
         "",
-        f"    [{text(label)}]({root}articles/{article.id}.md#{passage.anchor})",
+        f"    [{text(label)}]({sitemap.link(here, sitemap.article(article.id), passage.anchor)})",
         "",
     ]
 
@@ -146,55 +147,63 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
     ]
     if not events:
         return "\n".join(lines)
-    lines += [f"![{text(_alt(plan))}](timeline.svg)", ""]
+    lines += [f"![{text(_alt(plan))}]({sitemap.link(sitemap.TIMELINE, sitemap.TIMELINE_SVG)})", ""]
     groups: dict[str | None, list[Event]] = {}
     for event in events:
         groups.setdefault(_section_of(plan, event), []).append(event)
     order = [None, *(a.id for a in taxonomy.administrations)]
     present = [g for g in order if g in groups]
     if periods:  # the sections are not on this page: go to each administration's own slice
-        jumps = [f"[{text(admin_label(taxonomy.administration(g)))}](../administrations/{g}.md#timeline) ({len(groups[g])})" for g in present if g]
+        slices = {g: sitemap.link(sitemap.TIMELINE, sitemap.administration(g), sitemap.TIMELINE_SECTION) for g in present if g}
+        jumps = [f"[{text(admin_label(taxonomy.administration(g)))}]({slices[g]}) ({len(groups[g])})" for g in present if g]
     else:
-        jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or 'other-dates'}) ({len(groups[g])})" for g in present]
+        jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or sitemap.OTHER_DATES}) ({len(groups[g])})" for g in present]
     lines += ["**By administration:** " + " · ".join(jumps), ""]
     counts = [(t, sum(1 for e in events if t.id in e.themes)) for t in taxonomy.themes]
-    themed = [f"[{text(t.name)}](../themes/{t.id}.md#timeline) ({n})" for t, n in counts if n]
+    themed = [f"[{text(t.name)}]({sitemap.link(sitemap.TIMELINE, sitemap.theme(t.id), sitemap.TIMELINE_SECTION)}) ({n})" for t, n in counts if n]
     if themed:
         lines += ["**By theme** (each theme page has its own timeline): " + " · ".join(themed), ""]
     if periods:
         lines += ["## By period", "", f"The timeline has too many events for one page; here they are by period, {EVENTS_PER_PAGE} at most a page.", ""]
-        lines += [f"- [{period}](timeline/{period}.md) ({plural(len(members), 'event')})" for period, members in periods.items()]
+        lines += [
+            f"- [{period}]({sitemap.link(sitemap.TIMELINE, sitemap.timeline_period(period))}) ({plural(len(members), 'event')})"
+            for period, members in periods.items()
+        ]
         return "\n".join([*lines, ""])
     for group in present:
         if group is None:
-            lines += ["## Other dates { #other-dates }", "", "Dates outside the terms of office the taxonomy knows.", ""]
+            lines += [f"## Other dates {{ #{sitemap.OTHER_DATES} }}", "", "Dates outside the terms of office the taxonomy knows.", ""]
         else:
             admin = taxonomy.administration(group)
+            own = sitemap.link(sitemap.TIMELINE, sitemap.administration(group), sitemap.TIMELINE_SECTION)
             lines += [
                 f"## {text(admin_label(admin))} {{ #{group} }}",
                 "",
-                f"Dates that begin under this administration. Its page: [{text(admin_label(admin))}](../administrations/{group}.md#timeline).",
+                f"Dates that begin under this administration. Its page: [{text(admin_label(admin))}]({own}).",
                 "",
             ]
         for event in groups[group]:
-            lines += _event_lines(plan, event, show_admin=False)
+            lines += _event_lines(plan, event, show_admin=False, here=sitemap.TIMELINE)
     return "\n".join(lines)
 
 
 def timeline_section(plan: Plan, administration: str | None = None, theme: str | None = None) -> list[str]:
     """The `## Timeline` section of an administration page (dates in its terms) or a theme page (dated passages)."""
     if administration is not None:
+        here = sitemap.administration(administration)
         events = [e for e in plan.events if administration in e.administrations]
         empty = "No date the collection gives falls in this administration's terms yet."
     else:
+        here = sitemap.theme(theme or "")
         events = [e for e in plan.events if theme in e.themes]
         empty = "No passage on this theme gives a date yet."
-    lines = ["## Timeline { #timeline }", ""]
+    lines = [f"## Timeline {{ #{sitemap.TIMELINE_SECTION} }}", ""]
+    whole = sitemap.link(here, sitemap.TIMELINE)
     if not events:
-        return [*lines, empty, "", "See the [whole timeline](../explore/timeline.md).", ""]
-    lines += [f"{plural(len(events), 'dated event')}, earliest first; see also the [whole timeline](../explore/timeline.md).", ""]
+        return [*lines, empty, "", f"See the [whole timeline]({whole}).", ""]
+    lines += [f"{plural(len(events), 'dated event')}, earliest first; see also the [whole timeline]({whole}).", ""]
     for event in events[:SLICE]:
-        lines += _event_lines(plan, event, show_admin=administration is None)
+        lines += _event_lines(plan, event, show_admin=administration is None, here=here)
     if len(events) > SLICE:
         lines += [f"*The first {SLICE} are listed here; the whole timeline has the other {len(events) - SLICE}.*", ""]
     return lines

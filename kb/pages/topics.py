@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.pages import Page
+from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan
 from kb.pages.timeline import timeline_section
@@ -15,9 +15,9 @@ from kb.taxonomy import Administration, Taxonomy, Term
 def render(plan: Plan) -> Iterator[Page]:
     """One page per administration and per theme."""
     for admin in plan.taxonomy.administrations:
-        yield Page(f"administrations/{admin.id}.md", administration_page(plan, admin))
+        yield Page(sitemap.administration(admin.id), administration_page(plan, admin))
     for theme in plan.taxonomy.themes:
-        yield Page(f"themes/{theme.id}.md", theme_page(plan, theme.id))
+        yield Page(sitemap.theme(theme.id), theme_page(plan, theme.id))
 
 
 def term_text(term: Term) -> str:
@@ -46,7 +46,7 @@ def neighbours(taxonomy: Taxonomy, admin: Administration) -> list[tuple[Term, Ad
 
 def administration_page(plan: Plan, admin: Administration) -> str:
     """The page of one administration."""
-    taxonomy = plan.taxonomy
+    taxonomy, here = plan.taxonomy, sitemap.administration(admin.id)
     articles = plan.collection.about(admin.id)
     passages = plan.passages_of(admin.id)
     native = " · ".join(n for n in (admin.ja, admin.ko) if n)
@@ -65,16 +65,16 @@ def administration_page(plan: Plan, admin: Administration) -> str:
     for term, before, after in neighbours(taxonomy, admin):
         line = f"- **Term of office:** {term_text(term)}"
         if before:
-            line += f"; preceded by [{text(admin_label(before))}]({before.id}.md)"
+            line += f"; preceded by [{text(admin_label(before))}]({sitemap.link(here, sitemap.administration(before.id))})"
         if after:
-            line += f"; followed by [{text(admin_label(after))}]({after.id}.md)"
+            line += f"; followed by [{text(admin_label(after))}]({sitemap.link(here, sitemap.administration(after.id))})"
         lines.append(line)
     lines += [
         f"- **In the collection:** {plural(len(articles), 'article')}, {plural(len(passages), 'passage')}",
         "",
     ]
     counts = [(t, sum(1 for p in passages if t.id in p.themes)) for t in taxonomy.themes]
-    touched = [f"[{text(t.name)}](../themes/{t.id}.md) ({n})" for t, n in counts if n]
+    touched = [f"[{text(t.name)}]({sitemap.link(here, sitemap.theme(t.id))}) ({n})" for t, n in counts if n]
     if touched:
         lines += ["**Themes:** " + " · ".join(touched), ""]
     lines += ["## Passages by theme", ""]
@@ -82,19 +82,19 @@ def administration_page(plan: Plan, admin: Administration) -> str:
         lines += ["No passage of the collection concerns this administration yet.", ""]
     for group, quoted, total in plan.admin_sections[admin.id]:
         name = taxonomy.theme(group).name if group else "Other passages"
-        anchor = group or "other-passages"
+        anchor = group or sitemap.OTHER_PASSAGES
         lines += [f"### {text(name)} {{ #{anchor} }}", ""]
         if group:
-            lines += [f"See also the theme page [{text(name)}](../themes/{group}.md).", ""]
-        lines += list(quotes(quoted, total))
+            lines += [f"See also the theme page [{text(name)}]({sitemap.link(here, sitemap.theme(group))}).", ""]
+        lines += list(quotes(quoted, total, here))
     lines += timeline_section(plan, administration=admin.id)
-    lines += list(_article_list(articles, admin.id))
+    lines += list(_article_list(here, articles, admin.id))
     return "\n".join(lines)
 
 
 def theme_page(plan: Plan, theme_id: str) -> str:
     """The page of one theme."""
-    taxonomy = plan.taxonomy
+    taxonomy, here = plan.taxonomy, sitemap.theme(theme_id)
     theme = taxonomy.theme(theme_id)
     articles = plan.collection.about(theme.id)
     passages = plan.passages_of(theme.id)
@@ -117,7 +117,7 @@ def theme_page(plan: Plan, theme_id: str) -> str:
         f"- **In the collection:** {plural(len(articles), 'article')}, {plural(len(passages), 'passage')}",
     ]
     if theme.related:
-        related = [f"[{text(taxonomy.theme(r).name)}]({r}.md)" for r in theme.related]
+        related = [f"[{text(taxonomy.theme(r).name)}]({sitemap.link(here, sitemap.theme(r))})" for r in theme.related]
         lines.append("- **Related themes:** " + " · ".join(related))
     lines += ["", "## Passages by administration", ""]
     if not passages:
@@ -126,27 +126,28 @@ def theme_page(plan: Plan, theme_id: str) -> str:
         if group:
             admin = taxonomy.administration(group)
             lines += [f"### {text(admin_label(admin))} ({years(admin)}) {{ #{group} }}", ""]
-            lines += [f"See also the administration page [{text(admin_label(admin))}](../administrations/{group}.md).", ""]
+            lines += [f"See also the administration page [{text(admin_label(admin))}]({sitemap.link(here, sitemap.administration(group))}).", ""]
         else:
-            lines += ["### No administration named { #no-administration }", ""]
-        lines += list(quotes(quoted, total))
+            lines += [f"### No administration named {{ #{sitemap.NO_ADMINISTRATION} }}", ""]
+        lines += list(quotes(quoted, total, here))
     lines += timeline_section(plan, theme=theme.id)
-    lines += list(_article_list(articles, theme.id))
+    lines += list(_article_list(here, articles, theme.id))
     return "\n".join(lines)
 
 
-def _article_list(articles: tuple[TaggedArticle, ...], tag: str) -> Iterator[str]:
+def _article_list(here: str, articles: tuple[TaggedArticle, ...], tag: str) -> Iterator[str]:
     yield "## Articles"
     yield ""
     if not articles:
         yield "None yet."
         yield ""
     if len(articles) > ARTICLE_LIST:
-        yield f"The {ARTICLE_LIST} most recent of {plural(len(articles), 'article')}; the [articles index](../articles/index.md) lists them all."
+        index = sitemap.link(here, sitemap.ARTICLES_INDEX)
+        yield f"The {ARTICLE_LIST} most recent of {plural(len(articles), 'article')}; the [articles index]({index}) lists them all."
         yield ""
     for tagged in articles[-ARTICLE_LIST:]:
         article = tagged.article
         count = len(tagged.passages_about(tag))
         why = plural(count, "passage") if count else "tagged in the article's front matter"
-        yield f"- {article.date.human()}: [{text(article.title)}](../articles/{article.id}.md), {text(byline(article))} ({why})"
+        yield f"- {article.date.human()}: [{text(article.title)}]({sitemap.link(here, sitemap.article(article.id))}), {text(byline(article))} ({why})"
     yield ""
