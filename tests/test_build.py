@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import output
+from kb import output, safefs
 from kb.build import Project, build_site, generate
 from tests.conftest import mkdocs_build
 from tests.helpers import CASES, TODAY, tree
@@ -98,18 +98,18 @@ def test_failure_while_writing_leaves_previous_pages(project_factory: Callable[.
     (project / "sources" / "2014-06-maslow-pragmatism-returns.md").unlink()
     for source in (project / "sources").glob("*.md"):
         source.write_text(source.read_text(encoding="utf-8") + "\nA new closing paragraph on Kishida.\n", encoding="utf-8")
-    real_write = Path.write_bytes
     calls = {"n": 0}
 
-    def failing_write(self: Path, data: bytes) -> int:  # the disk fills up on the third file
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
+    def full_disk(what: str) -> None:  # the disk fills up on the third page written
+        if what.startswith("write ") and not what.endswith(".kb-journal"):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(safefs, "FAULT", full_disk)
+    with pytest.raises(output.OutputError) as caught:
         generate(Project(project), TODAY)
+    assert "no space left on device" in caught.value.problems[0].message
     monkeypatch.undo()
     assert tree(project / "docs") == before
 

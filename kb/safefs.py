@@ -1,0 +1,269 @@
+"""File operations confined to one folder: no symbolic link is ever followed, nothing ever blocks."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+# Every open names its folder by descriptor and refuses links (O_NOFOLLOW), so a
+# link planted anywhere under the folder, or the folder itself being a link,
+# can never send a write or a delete outside the project. O_NONBLOCK: opening a
+# named pipe returns at once instead of waiting for a writer.
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+
+# Fault injection for tests only: when set, called with a description before
+# every change to the file system; it may raise (a full disk) or kill the process.
+FAULT: Callable[[str], None] | None = None
+
+Parts = tuple[str, ...]
+
+
+class UnsafePath(Exception):
+    """A link, or something other than a folder or a regular file, where the writer must not go."""
+
+    def __init__(self, parts: Parts, what: str) -> None:
+        self.parts = parts
+        self.what = what
+        super().__init__(f"{'/'.join(parts)}: {what}")
+
+
+def describe(mode: int) -> str:
+    """What kind of file a `st_mode` is, in words."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a regular file" if stat.S_ISREG(mode) else "a special file"
+
+
+def change(what: str) -> None:
+    """Announce a change to the file system (the fault-injection point)."""
+    if FAULT is not None:
+        FAULT(what)
+
+
+class Folder:
+    """An open folder; paths are tuples of names below it, and no link below it is followed."""
+
+    def __init__(self, path: Path, create: bool = False) -> None:
+        self.path = path
+        try:
+            self._root = os.open(path, _DIR)
+        except FileNotFoundError:
+            if not create:
+                raise
+            change(f"mkdir {path}")
+            os.makedirs(path)
+            self._root = os.open(path, _DIR)
+        except OSError as err:
+            if err.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise UnsafePath((), f"is {describe(os.lstat(path).st_mode)}, not a folder") from None
+            raise
+        self._fds: dict[Parts, int] = {(): self._root}
+
+    def close(self) -> None:
+        """Close every descriptor this folder opened."""
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+
+    def __enter__(self) -> Folder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def dir_fd(self, parts: Parts, create: bool = False) -> int | None:
+        """The descriptor of the folder `parts` (None if absent and not created); a link on the way raises UnsafePath."""
+        if parts in self._fds:
+            return self._fds[parts]
+        parent = self.dir_fd(parts[:-1], create)
+        if parent is None:
+            return None
+        try:
+            fd = os.open(parts[-1], _DIR, dir_fd=parent)
+        except FileNotFoundError:
+            if not create:
+                return None
+            change(f"mkdir {'/'.join(parts)}")
+            os.mkdir(parts[-1], dir_fd=parent)
+            fd = os.open(parts[-1], _DIR, dir_fd=parent)
+        except OSError as err:
+            if err.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise UnsafePath(parts, f"is {describe(os.lstat(parts[-1], dir_fd=parent).st_mode)}, not a folder") from None
+            raise
+        self._fds[parts] = fd
+        return fd
+
+    def kind(self, parts: Parts) -> int | None:
+        """The `st_mode` of `parts` without following a link, or None if absent."""
+        parent = self.dir_fd(parts[:-1])
+        if parent is None:
+            return None
+        try:
+            return os.lstat(parts[-1], dir_fd=parent).st_mode
+        except FileNotFoundError:
+            return None
+
+    def walk(self, parts: Parts) -> Iterator[tuple[Parts, int, int]]:
+        """Every entry below folder `parts` as (parts, st_mode, size), sorted; links are listed, never entered."""
+        fd = self.dir_fd(parts)
+        if fd is None:
+            return
+        with os.scandir(fd) as listing:
+            entries = sorted((entry.name, entry.stat(follow_symlinks=False)) for entry in listing)
+        for name, info in entries:
+            yield (*parts, name), info.st_mode, info.st_size
+            if stat.S_ISDIR(info.st_mode):
+                yield from self.walk((*parts, name))
+
+    def read(self, parts: Parts, limit: int | None = None) -> bytes | None:
+        """The bytes of regular file `parts` (at most `limit`), None if absent; anything else raises UnsafePath."""
+        parent = self.dir_fd(parts[:-1])
+        if parent is None:
+            return None
+        try:
+            fd = os.open(parts[-1], _READ, dir_fd=parent)
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                raise UnsafePath(parts, "is a symbolic link") from None
+            raise
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise UnsafePath(parts, f"is {describe(mode)}, not a regular file")
+            return read_all(fd, limit)
+        finally:
+            os.close(fd)
+
+    def write(self, parts: Parts, data: bytes) -> None:
+        """Create or overwrite regular file `parts` in place with `data` (two steps, so tests can tear it)."""
+        parent = self.dir_fd(parts[:-1], create=True)
+        assert parent is not None
+        name = "/".join(parts)
+        change(f"open {name}")
+        fd = os.open(parts[-1], _WRITE, 0o644, dir_fd=parent)
+        try:
+            change(f"write {name}")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+
+    def append(self, parts: Parts, data: bytes) -> None:
+        """Append `data` to the existing regular file `parts` in one write."""
+        parent = self.dir_fd(parts[:-1])
+        assert parent is not None
+        change(f"append {'/'.join(parts)}")
+        fd = os.open(parts[-1], os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+    def unlink(self, parts: Parts) -> None:
+        """Remove file `parts` if present (a link is removed itself, never its target)."""
+        parent = self.dir_fd(parts[:-1])
+        if parent is None:
+            return
+        change(f"unlink {'/'.join(parts)}")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(parts[-1], dir_fd=parent)
+
+    def rmdir_if_empty(self, parts: Parts) -> bool:
+        """Remove folder `parts` if it exists and is empty; True if it is gone."""
+        parent = self.dir_fd(parts[:-1])
+        if parent is None:
+            return True
+        fd = self._fds.pop(parts, None)
+        if fd is not None:
+            os.close(fd)
+        change(f"rmdir {'/'.join(parts)}")
+        try:
+            os.rmdir(parts[-1], dir_fd=parent)
+        except FileNotFoundError:
+            return True
+        except OSError as err:
+            if err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                return False
+            raise
+        return True
+
+
+def read_all(fd: int, limit: int | None) -> bytes:
+    """Read an open file to its end, or to `limit` bytes."""
+    chunks = []
+    remaining = limit if limit is not None else -1
+    while remaining != 0:
+        chunk = os.read(fd, 1 << 20 if remaining < 0 else min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if remaining > 0:
+            remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+class Busy(Exception):
+    """Another process holds the lock."""
+
+    def __init__(self, holder: int | None) -> None:
+        self.holder = holder
+        super().__init__(f"held by process {holder}" if holder else "held by another process")
+
+
+class Lock:
+    """An exclusive flock on a file: the kernel releases it when its holder dies, so a killed build never blocks the next."""
+
+    def __init__(self, folder: Folder, name: str) -> None:
+        self.fd: int | None = None
+        parent = folder.dir_fd(())
+        try:
+            fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=parent)
+        except OSError as err:
+            if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            # A read-only folder: nobody else can write there either, so no lock is needed.
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _flock_holder(os.fstat(fd).st_ino)
+            os.close(fd)
+            raise Busy(holder) from None
+        self.fd = fd
+
+    def release(self) -> None:
+        """Let the next build in."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _flock_holder(inode: int) -> int | None:
+    # Best effort, Linux only: the kernel's lock table names the holder's process id.
+    try:
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5].rsplit(":", 1)[-1] == str(inode) and fields[4].isdigit():
+            return int(fields[4])
+    return None
