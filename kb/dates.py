@@ -30,6 +30,8 @@ class PartialDate:
             raise ValueError(f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None
+        if year < dt.MINYEAR:  # the calendar has no year 0: dt.date() would raise later, far from the input
+            raise ValueError(f"year {year} does not exist, got {text!r}")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist, got {text!r}")
         if month is not None and day is not None:

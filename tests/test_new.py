@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.new import Author, NewError, propose_id, read_capture
+from kb.capture import Author, CaptureError, read_capture
+from kb.new import propose_id
 from kb.problems import InputError
 from kb.sources import load_articles
 from kb.taxonomy import Taxonomy, load_taxonomy
@@ -171,7 +172,7 @@ def test_lines_wrapped_mid_sentence_stay_one_paragraph() -> None:
 
 
 def test_a_capture_without_text_is_refused() -> None:
-    with pytest.raises(NewError, match="the capture has no text"):
+    with pytest.raises(CaptureError, match="the capture has no text"):
         read_capture(" \n\u00a0\n\t\n")
 
 
