@@ -557,7 +557,7 @@ def _related_blocks(paragraphs: tuple[Paragraph, ...], shapes: list[_Shape], not
         notes.setdefault(start, Kind.RELATED)
         for index in range(start + 1, min(start + 13, len(paragraphs))):
             text = paragraphs[index].text
-            if index in notes or shapes[index].any or _words(text) > 25 or len(re.findall(r"[.!?](?:\s|$)", text)) > 1:
+            if index in notes or shapes[index].any or _words(text) > 25 or len(re.findall(r"(?<=[a-z0-9]{2})[.!?](?:\s|$)", text)) > 1:
                 break
             notes[index] = Kind.RELATED
 

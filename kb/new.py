@@ -120,10 +120,7 @@ def notes(display: str, draft: Capture, starts: list[int]) -> list[Problem]:
 
 def create(sources: Path, args: argparse.Namespace) -> tuple[Path, Capture, list[int]]:
     """Build the draft from the capture and the options, and write it unless the file exists."""
-    given = Given(
-        title=_option(args.title), date=_option(args.date), publisher=_option(args.publisher), url=_option(args.url),
-        authors=tuple(Author(" ".join(a.split())) for a in args.author or () if a.strip()),
-    )  # fmt: skip
+    given = options(args)
     if given.date:
         _check_date(given.date, "--date")
     if given.url and url_problem(given.url):
@@ -155,6 +152,14 @@ def create(sources: Path, args: argparse.Namespace) -> tuple[Path, Capture, list
     except FileExistsError:
         raise NewError(f"{sources.name}/{path.name} already exists; edit it, or choose another id with --id") from None
     return path, draft, starts
+
+
+def options(args: argparse.Namespace) -> Given:
+    """What the command line says about the article, spaces tidied."""
+    return Given(
+        title=_option(args.title), date=_option(args.date), publisher=_option(args.publisher), url=_option(args.url),
+        authors=tuple(Author(" ".join(a.split())) for a in args.author or () if a.strip()),
+    )  # fmt: skip
 
 
 def _check_date(text: str, where: str) -> None:
