@@ -162,6 +162,7 @@ _BY_PREFIX = re.compile(
 _INLINE_BYLINE = re.compile(rf"^(?:\[[^\]]+\]\s*)?(?:Reporters?|Correspondents?)\s+(?P<names>{_NAME}(?:[ ,·]+(?:and )?{_NAME}){{1,7}})\s*=")
 _FAMILY_FIRST = re.compile(rf"^(?P<family>{_NAME}),\s+(?P<given>{_NAME}(?:[ -]{_NAME})*)\s*\((?P<aff>[^)]+)\)$")
 _SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*·\s*")
+HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms"})  # printed before a name, not part of it
 _ROLE_WORDS = frozenset((
     "staff", "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor", "editors", "bureau", "desk",
     "contributor", "contributing", "columnist", "news", "press", "agency", "service", "times", "herald", "post", "journal", "daily",
@@ -175,6 +176,8 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 # Labels a page puts before a block of links to other articles.
+# "Related: <headline>" on one line.
+_RELATED_LINK = re.compile(r"^(?:related|read (?:more|also|next)|also read|see also|recommended|more)\s*:\s+\S", re.IGNORECASE)
 _RELATED_HEAD = re.compile(
     r"^(?:related(?: news| articles?| stories| posts| content| coverage| links| reading)?|read (?:more|next|also)|also read|"
     r"more (?:from|in|on|about) [\w ]{1,30}|more (?:stories|news|articles)|see also|recommended(?: for you)?|"
@@ -204,7 +207,8 @@ _CAPTION_START = re.compile(
 )
 _CREDIT_END = re.compile(
     r"(?:[\[(](?:[^\])]*\bphoto\b[^\])]*|(?:AP|AFP|EPA|Reuters|Yonhap|Kyodo|Newsis|News1|KCNA|Xinhua|Jiji|Bloomberg|Getty Images|Pool)"
-    r"(?: Photo| Images)?)[\])]|(?:^|[.!?]\s+)(?:photo(?:graph)?s?|image)\s*(?:by|courtesy of|credit)\b[^.]*\.?|\|)"
+    r"(?: Photo| Images)?)[\])]|(?:^|[.!?]\s+)(?:photo(?:graph)?s?|image)\s*(?:by|courtesy of|credit)\b[^.]*\.?|\|"
+    r"|(?-i:\b[A-Z]{2,}(?: [A-Z]{2,})* (?:PHOTOS?|FILE PHOTO)))"
     r"(?:\s*\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?)?$",
     re.IGNORECASE,
 )
@@ -285,7 +289,7 @@ def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] |
                 if not names:
                     return None
                 break  # "By NAME, Staff Writer": the rest is a role
-            names.append(part)
+            names.append(_without_honorific(part))
         if names:
             return tuple(Author(n) for n in names), affiliation[1].strip() if affiliation else None
         return None
@@ -293,6 +297,11 @@ def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] |
     if match and _is_name(f"{match['family']} {match['given']}") and _words(match["aff"]) >= 2:
         return (Author(f"{match['family']} {match['given']}", match["family"]),), match["aff"].strip()
     return None
+
+
+def _without_honorific(name: str) -> str:
+    tokens = name.split()
+    return " ".join(tokens[1:]) if len(tokens) > 2 and tokens[0].rstrip(".").lower() in HONORIFICS else name
 
 
 def _inline_byline(text: str) -> tuple[Author, ...]:
@@ -399,7 +408,8 @@ class _Shape:
 def _shape(text: str, in_head: bool) -> _Shape:
     byline = _byline(text, in_head) if _words(text) <= 16 else None
     furniture = bool(
-        _is_widget_row(text) or _RELATED_HEAD.match(text) or _TAGS.match(text) or _BREADCRUMB.match(text) or _END_MARK.match(text)
+        _is_widget_row(text) or _RELATED_HEAD.match(text) or (_RELATED_LINK.match(text) and _words(text) <= 20) or _TAGS.match(text)
+        or _BREADCRUMB.match(text) or _END_MARK.match(text)
         or (_FURNITURE.match(text) and _words(text) <= 8) or (_NOTICE.search(text) and _words(text) <= 40)
         or (_EMAIL.search(text) and _words(text) <= 8) or (_FILE_NAME.search(text) and _words(text) <= 16 and not _ends_sentence(text))
     )  # fmt: skip
@@ -499,7 +509,7 @@ def _publication_date(paragraphs: tuple[Paragraph, ...], shapes: list[_Shape], h
         return from_url
     if date:
         return date
-    for i, s in enumerate(shapes):
+    for s in shapes:
         if s.dateline and s.dateline["day"]:
             years = re.findall(r"\b(?:19|20)\d{2}\b", " ".join(p.text for p in paragraphs if _COPYRIGHT.match(p.text) or _NOTICE.search(p.text)))
             if years:
@@ -521,7 +531,9 @@ def _title_index(
     if repeated:
         return max(repeated, key=lambda i: (counts[_norm(paragraphs[i].text)], -i))
     pool = [i for i in candidates if _words(paragraphs[i].text) >= 5] or candidates
-    meta = next((i for i in range(head) if shapes[i].meta), None)
+    # The byline is the surest anchor (a date line may come before the headline); else the first date line.
+    meta = next((i for i in range(head) if shapes[i].byline), None)
+    meta = meta if meta is not None else next((i for i in range(head) if shapes[i].timestamp), None)
     before = [i for i in pool if meta is not None and i < meta]
     pool = before or pool
     headlines = [i for i in pool if not _is_prose(paragraphs[i].text)]
@@ -583,6 +595,8 @@ def _note(
         return Kind.LABEL if words <= 8 and not _ends_sentence(text) else Kind.FURNITURE
     if text[0].islower() and index > 0 and not _ends_sentence(paragraphs[index - 1].text):
         return Kind.LOWER_CASE
+    if words <= 12 and not _ends_sentence(text) and not any(_is_prose(p.text) or _words(p.text) >= 16 for p in paragraphs[index + 1:]):
+        return Kind.FURNITURE  # a short line after the last paragraph of text: the page's footer
     follows = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
     if words <= 16 and not _ends_sentence(text) and not follows[:1].islower():
         # A heading introduces text; a line with nothing after it is a cut-off paragraph, not a heading.
@@ -595,9 +609,8 @@ def _note(
 def _is_biography(text: str, authors: tuple[Author, ...]) -> bool:
     known = [a.name for a in authors] + [a.family or a.name.split()[-1] for a in authors]
     who = r"The (?:authors?|writers?)"
-    if known:
-        if re.match(rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{'|'.join(map(re.escape, known))}|{who})\s+{_BIO_VERBS}", text):
-            return True
+    if known and re.match(rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{'|'.join(map(re.escape, known))}|{who})\s+{_BIO_VERBS}", text):
+        return True
     pattern = rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{_NAME}(?: {_NAME}){{1,3}}|{who})\s+{_BIO_VERBS}.*\b(?i:{_BIO_ROLES})\b"
     return bool(re.match(pattern, text))
 

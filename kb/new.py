@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from kb.capture import Author, Capture, CaptureError, Given, from_options, read_capture
+from kb.capture import HONORIFICS, Author, Capture, CaptureError, Given, from_options, read_capture
 from kb.dates import PartialDate
 from kb.problems import Problem
 from kb.sources import EARLIEST_YEAR, url_problem
@@ -28,7 +28,6 @@ _STOPWORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "about", "after", "against", "among", "before", "between", "by", "for", "from",
     "in", "into", "is", "its", "of", "on", "or", "over", "the", "to", "toward", "towards", "under", "via", "vs", "with",
 ))  # fmt: skip
-_HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms"})
 
 
 class NewError(Exception):
@@ -179,7 +178,7 @@ def _option(value: str | None) -> str | None:
 def _family(name: str) -> str:
     # Without a comma the byline does not say which name is the family name:
     # a hyphenated given name ("Lee Ki-Tae") is written after it, else it comes last.
-    tokens = [t for t in name.split() if t.rstrip(".").lower() not in _HONORIFICS] or name.split()
+    tokens = [t for t in name.split() if t.rstrip(".").lower() not in HONORIFICS] or name.split()
     if len(tokens) >= 2 and "-" in tokens[-1] and "-" not in tokens[0]:
         return tokens[0]
     return tokens[-1]
@@ -189,8 +188,6 @@ def _slug_words(text: str) -> list[str]:
     spaced = re.sub(r"[\W_]+", " ", text)  # dashes and quotes separate words, never join them
     ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
     return re.findall(r"[a-z0-9]+", ascii_text)
-
-
 
 
 def _yaml(value: object) -> str:

@@ -4,7 +4,8 @@ Usage: python tools/capture_report.py [FOLDER]
 
 Each `<name>.txt` there is a capture and `<name>.yml` what a careful contributor
 makes of it (see the folder's README.md). Printed per capture and in total, for
-all captures and for those written after the rules (`held_out: true`):
+all captures and for each `set:` (`dev`, written with the rules; `held-out-N`, written
+after round N of the rules and measured before any change):
 furniture found (share of furniture lines flagged as furniture), false flags
 (article paragraphs flagged, a real section heading flagged as one excepted),
 and whether title, date, authors, publisher and paragraph joins came out right.
@@ -35,7 +36,7 @@ class Result:
     """How one capture was read, against its labels."""
 
     name: str
-    held_out: bool
+    set: str
     furniture: frozenset[int]  # capture lines labelled furniture
     found: frozenset[int]  # of those, lines flagged as furniture
     false_flags: tuple[tuple[int, Kind], ...]  # article paragraphs flagged: first line, note
@@ -81,7 +82,7 @@ def measure(txt: Path) -> Result:
     joins = [[p.source_line, p.source_line + len(p.lines) - 1] for p in capture.paragraphs if len(p.lines) > 1]
     if joins != (case.get("joins") or []):
         wrong.append("joins")
-    return Result(txt.stem, bool(case.get("held_out")), furniture, frozenset(found), tuple(false_flags), tuple(wrong))
+    return Result(txt.stem, str(case["set"]), furniture, frozenset(found), tuple(false_flags), tuple(wrong))
 
 
 def measure_all(folder: Path = CAPTURES) -> list[Result]:
@@ -109,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         missed = ", ".join(map(str, sorted(r.missed))) or "-"
         flags = ", ".join(f"{line} ({kind.name.lower()})" for line, kind in r.false_flags) or "-"
-        print(f"{r.name}{' [held out]' if r.held_out else ''}: missed {missed}; false flags {flags}; wrong {', '.join(r.wrong) or '-'}")
-    print("all:      " + summary(results))
-    print("dev:      " + summary([r for r in results if not r.held_out]))
-    print("held out: " + summary([r for r in results if r.held_out]))
+        print(f"{r.name} [{r.set}]: missed {missed}; false flags {flags}; wrong {', '.join(r.wrong) or '-'}")
+    print("all: " + summary(results))
+    for name in sorted({r.set for r in results}):
+        print(f"{name}: " + summary([r for r in results if r.set == name]))
     return 0
 
 
