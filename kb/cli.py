@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -58,10 +59,32 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class _Notes(logging.Handler):
+    """Files skipped on purpose (kb.notes), one `path: field: message` line each, as GitHub notices with --format github."""
+
+    def __init__(self, style: str) -> None:
+        super().__init__()
+        self.style = style
+
+    def emit(self, record: logging.LogRecord) -> None:
+        problem = getattr(record, "problem", None)
+        if self.style == "github" and problem is not None:
+            print(problem.format("github").replace("::error", "::notice", 1))
+        else:
+            print(record.getMessage(), file=sys.stderr)
+
+
+def _show_notes(style: str) -> None:
+    logger = logging.getLogger("kb.notes")
+    logger.handlers = [_Notes(style)]
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a command and return the process exit status."""
     args = parser().parse_args(argv)
     project = Project(args.root.resolve())
+    _show_notes(args.format)
     try:
         return int(args.run(project, args))
     except InputError as err:

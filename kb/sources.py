@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kb.dates import PartialDate
+from kb.discover import Unreadable, find_sources, read_regular
 from kb.itemtypes import ITEM_TYPES, MEANING
 from kb.names import Name, from_comma, from_mapping
 from kb.problems import InputError, Problem, did_you_mean
@@ -77,7 +78,9 @@ def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = N
     today = today or dt.date.today()
     problems: list[Problem] = []
     articles: list[Article] = []
-    for path in sorted(directory.glob("*.md")):
+    found_files = find_sources(directory, MAX_BYTES)
+    problems += found_files.problems
+    for path in found_files.paths:
         display = f"{directory.name}/{path.name}"
         found: list[Problem] = []
         article = read(path, display, taxonomy, today, found)
@@ -124,11 +127,11 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
 
 
 def _read_text(path: Path, fail: Fail) -> str | None:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        fail(None, "file", f"is {size:,} bytes, more than the {MAX_BYTES:,} allowed; is this really one article?")
+    try:
+        raw = read_regular(path, MAX_BYTES)
+    except Unreadable as err:
+        fail(None, "file", str(err))
         return None
-    raw = path.read_bytes()
     if not raw.strip():
         fail(None, "file", "is empty; start from the template in CONTRIBUTING.md or run `python build_kb.py new`")
         return None
