@@ -15,6 +15,8 @@ from kb import cache
 from kb.entities import Entities, load_entities
 from kb.output import WriteReport, write_pages
 from kb.pages import render_pages
+from kb.pages.clashes import find_clashes
+from kb.problems import InputError
 from kb.sources import Article, load_articles, read_article
 from kb.taxonomy import Taxonomy, load_taxonomy
 
@@ -65,7 +67,11 @@ def check(project: Project, today: dt.date | None = None, cached: bool = True) -
     store = _cache(project, cached)
     store.begin(project.taxonomy, project.entities, today)
     articles = load_articles(project.sources, taxonomy, today, read=store.reader(read_article))
-    return Inputs(taxonomy, articles, load_entities(project.entities))
+    entities = load_entities(project.entities)
+    clashes = find_clashes(project.root, taxonomy, articles, entities)
+    if clashes:
+        raise InputError(clashes)
+    return Inputs(taxonomy, articles, entities)
 
 
 def generate(project: Project, today: dt.date | None = None, cached: bool = True) -> WriteReport:

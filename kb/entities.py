@@ -14,8 +14,6 @@ from kb.yamlio import Value, YamlError, parse_mapping
 
 KINDS = ("person", "organisation")
 FIELDS = ("id", "name", "kind", "author", "role", "ja", "ko", "aliases", "exclude", "family", "given", "publishes")
-# Page names the people/ folder keeps for itself.
-RESERVED_IDS = ("index",)
 
 
 @dataclass(frozen=True)
@@ -129,8 +127,8 @@ class _Reader(FieldReader):
         raw_id = item.get("id")
         self.context = "entities."
         entity_id = raw_id if isinstance(raw_id, str) else str(raw_id)
-        if not isinstance(raw_id, str) or not ID.match(raw_id) or raw_id in RESERVED_IDS:
-            self.fail("id", f"must be lowercase ascii words joined by hyphens (not {', '.join(RESERVED_IDS)}), got {raw_id!r}")
+        if not isinstance(raw_id, str) or not ID.match(raw_id):
+            self.fail("id", f"must be lowercase ascii words joined by hyphens, got {raw_id!r}")
         self.context = f"entities.{entity_id}."
         for key in item:
             if key not in FIELDS:

@@ -13,8 +13,6 @@ from kb.rules import Rules, read_rules
 from kb.yamlio import Entry, Value, YamlError, parse_mapping
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Names the generator itself uses for pages and anchors next to the taxonomy's own.
-RESERVED = frozenset({"index", "other-passages", "no-administration", "timeline", "other-dates", "articles"})
 
 
 @dataclass(frozen=True)
@@ -98,14 +96,12 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
     admins = tuple(reader.administration(v) for v in reader.items(entries, "administrations"))
     themes = tuple(reader.theme(v) for v in reader.items(entries, "themes"))
     # Ids name pages and anchors, and a paragraph's tags mix both kinds: one id, one meaning.
+    # (Ids the site itself uses for pages and anchors are refused by kb/pages/clashes.py.)
     seen: set[str] = set()
     for kind, items in (("administrations", admins), ("themes", themes)):
         for item in items:
             if item.id in seen:
                 problems.append(Problem(where, None, f"{kind}.{item.id}", "id is used twice; ids must be unique across administrations and themes"))
-            elif item.id in RESERVED:
-                reserved = ", ".join(sorted(RESERVED))
-                problems.append(Problem(where, None, f"{kind}.{item.id}", f"id is reserved for the site's own pages ({reserved}); choose another"))
             seen.add(item.id)
     theme_ids = {t.id for t in themes}
     for theme in themes:

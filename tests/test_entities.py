@@ -72,7 +72,6 @@ INVALID = {
         "only a person",
     ),
     "author-yes": ("entities:\n" + GOOD_ENTITY.format(id="x", name="X") + "    author: yes\n", "entities.x.author", "true or false"),
-    "reserved-id-index": ("entities:\n" + GOOD_ENTITY.format(id="index", name="X"), "entities.id", "not index"),
     "unknown-field": ("entities:\n" + GOOD_ENTITY.format(id="x", name="X") + "    born: 1984\n", "entities.x.born", "unknown field"),
     "missing-role": ("entities:\n  - id: x\n    name: X\n    kind: person\n", "entities.x.role", "non-empty text"),
     "not-a-list": ("entities: Kim Jong Un\n", "entities", "must be a list"),

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
+from kb.build import Project, check
 from kb.problems import InputError
 from kb.sources import MAX_BYTES, load_articles
 from kb.taxonomy import Taxonomy, load_taxonomy
@@ -27,10 +28,11 @@ def taxonomy() -> Taxonomy:
 
 
 def _problems(folder: Path, tmp_path: Path, taxonomy: Taxonomy) -> str:
-    sources = tmp_path / "sources"
-    shutil.copytree(folder, sources, ignore=shutil.ignore_patterns("expected.txt"))
+    """What `check` reports for a collection of these sources and the live taxonomy (the file pages clash too)."""
+    shutil.copytree(folder, tmp_path / "sources", ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copy(ROOT / "taxonomy.yml", tmp_path / "taxonomy.yml")
     with pytest.raises(InputError) as caught:
-        load_articles(sources, taxonomy, TODAY)
+        check(Project(tmp_path), TODAY, cached=False)
     return "\n".join(p.format() for p in caught.value.problems) + "\n" + str(caught.value) + "\n"
 
 

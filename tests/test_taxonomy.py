@@ -12,7 +12,6 @@ from tests.helpers import CASES
 
 EXPECTED = {
     "id-shared-by-administration-and-theme": ["taxonomy.yml: themes.abe: id is used twice; ids must be unique across administrations and themes"],
-    "reserved-theme-id": ["taxonomy.yml: themes.index: id is reserved for the site's own pages"],
     "term-ends-before-it-starts": [
         "taxonomy.yml: administrations.abe.terms: term ends (2012-12-26) before it starts (2020-09-16)",
         "taxonomy.yml: themes.abductions.related: unknown theme 'sanction'",
