@@ -8,6 +8,7 @@ page, so `check` reports it as a problem of the file that chose the id.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def find_clashes(root: Path, taxonomy: Taxonomy, articles: tuple[Article, ...], 
 def _taken(path: str) -> str | None:
     """Which of the site's own pages or folders already has the name of `path`, as a sentence; None when free."""
     folder, name = path.rsplit("/", 1)
-    stem = name.removesuffix(".md")
+    stem = posixpath.splitext(name)[0]
     if stem not in sitemap.reserved(folder):
         return None
     if path in sitemap.LISTINGS:
