@@ -15,7 +15,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from kb.capture import HONORIFICS, Author, Capture, CaptureError, Given, from_options, read_capture
+from kb.capture import Capture, CaptureError, Given, from_options, read_capture
+from kb.capture_lines import HONORIFICS, Author
 from kb.dates import PartialDate
 from kb.problems import Problem
 from kb.sources import EARLIEST_YEAR, url_problem

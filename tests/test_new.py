@@ -7,8 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kb.capture import Author, CaptureError, Kind, read_capture
+from kb.capture import CaptureError, Given, Kind, read_capture
+from kb.capture_lines import Author
+from kb.dates import PartialDate
 from kb.new import propose_id
 from kb.problems import InputError
 from kb.sources import load_articles
@@ -287,3 +291,31 @@ def test_capture_becomes_a_valid_file_with_every_line(name: str, project: Path, 
     lines = source.read_text(encoding="utf-8").split("\n")
     flagged = [m for m in map(_FLAG.match, result.stdout.splitlines()) if m]
     assert flagged and all(lines[int(m["line"]) - 1].strip() and not lines[int(m["line"]) - 2].strip() for m in flagged)
+
+
+# Pieces that real captures are made of, so that the generator reaches the rules, not only plain words.
+_PIECES = st.sampled_from([
+    "By Hana Mori", "Reporter Kim Ji-ho =", "[Seoul=Newsis]", "TOKYO, June 15 Kyodo -", "SEOUL, Sept. 13 (Yonhap) --", "Updated: 2004-05-24 07:56",
+    "Sun, 06/15/2008 - 10:58", "2023.09.13.", "Published: 4 October 2024", "(L)", "[Reuters]", "|", "Photo:", "In the photo,", "RELATED STORIES",
+    "Read more", "Share", "Print", "©", "All rights reserved.", "is a senior fellow", "#", "##", "(END)", "___", "0000-00-00", "13/45/2024",
+    "The talks resumed.", "officials said", "and", "Japan", "North Korea", "\u00a0", "\t", "—", "“", "”", "…", "a" * 300,
+])  # fmt: skip
+_LINES = st.lists(st.one_of(_PIECES, st.text(max_size=40)), max_size=8).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.one_of(_LINES, st.just("")), max_size=30), url=st.one_of(st.none(), st.sampled_from(["https://e.example/2004-05/24/a", "https://e.example/a-10042024", "https://e.example/x"])))  # noqa: E501
+def test_any_capture_is_read_without_losing_a_line(lines: list[str], url: str | None) -> None:
+    text = "\n".join(lines)
+    try:
+        capture = read_capture(text, Given(url=url))
+    except CaptureError:
+        assert not text.strip() or not re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text).split()
+        return
+    kept = [line for p in capture.paragraphs for line in p.lines]
+    assert kept == [line.strip() for line in re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text).splitlines() if line.strip()]
+    assert len({n.index for n in capture.notes}) == len(capture.notes)
+    assert all(0 <= n.index < len(capture.paragraphs) for n in capture.notes)
+    if capture.date:
+        PartialDate.parse(capture.date)
+    assert capture.title is None or capture.title in {p.text for p in capture.paragraphs}
