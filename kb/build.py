@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -100,29 +96,3 @@ def source_date_epoch(articles: tuple[Article, ...]) -> str:
     """The newest article's last possible day as a Unix time: a build date that depends only on the sources."""
     newest = max((a.date.last_day for a in articles), default=dt.date(1970, 1, 1))
     return str(int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp()))
-
-
-def build_site(project: Project) -> int:
-    """Generate, then `mkdocs build --strict` into a fresh folder that replaces site/ only on success."""
-    generate(project)
-    site = project.root / "site"
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)],
-            cwd=project.root,
-            check=False,
-        )
-        if result.returncode != 0:
-            print("mkdocs build failed; site/ was left as it was.", file=sys.stderr)
-            return result.returncode
-        old = project.root / ".site-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if site.exists():
-            site.rename(old)
-        staging.rename(site)
-        shutil.rmtree(old, ignore_errors=True)
-        print(f"Built the site into {site}.")
-        return 0
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from kb import new, summary
-from kb.build import Project, build_site, check, generate
+from kb.build import Project, check, generate
 from kb.problems import InputError
+from kb.site import build_site
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:

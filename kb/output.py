@@ -72,7 +72,7 @@ def _locked(docs: Path) -> Iterator[tuple[Folder, str]]:
     except UnsafePath as err:
         raise OutputError([_link_problem(where, err.what, "")]) from None
     except OSError as err:
-        raise OutputError([_os_problem(where, err)]) from None
+        raise OutputError([os_problem(where, err)]) from None
     with folder:
         # The writer's own files are opened without following links; anything else planted there is refused by name.
         own = []
@@ -129,7 +129,7 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
             with contextlib.suppress(OSError):  # a torn journal left here is discarded by the next run
                 journal.discard(folder)  # nothing was touched yet
         if isinstance(err, OSError):
-            raise OutputError([_os_problem(where, err)]) from None
+            raise OutputError([os_problem(where, err)]) from None
         raise
 
     encoded = {path: wanted[path].encode("utf-8") for path in (*plan.creates, *(p for p, _, _ in plan.replaces))}
@@ -139,7 +139,7 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
     except BaseException as err:
         _guard(where, lambda: journal.undo(folder, plan), "the next run restores the previous pages")
         if isinstance(err, OSError):
-            raise OutputError([_os_problem(where, err)]) from None
+            raise OutputError([os_problem(where, err)]) from None
         raise
     _guard(where, lambda: journal.finish(folder, plan), "the new pages are in place; the next run finishes removing stale ones")
     written = tuple(sorted((*plan.creates, *(p for p, _, _ in plan.replaces))))
@@ -151,7 +151,7 @@ def _guard(where: str, step: Callable[[], object], after: str) -> str | None:
     try:
         result = step()
     except OSError as err:
-        raise OutputError([_os_problem(where, err, after)]) from None
+        raise OutputError([os_problem(where, err, after)]) from None
     return result if isinstance(result, str) else None
 
 
@@ -215,7 +215,25 @@ def _scan(folder: Folder, where: str, wanted: dict[str, str], manifest: set[str]
             parent = "/".join(path.split("/")[:depth])
             if parent in existing:
                 problems.append(Problem(f"{where}/{parent}", None, "file", f"is a file where the generator needs a folder for {path}; delete it and run again"))
+    problems += _published_links(folder, where)
     return existing, problems
+
+
+def _published_links(folder: Folder, where: str) -> list[Problem]:
+    """Links among the hand-written files of docs/: MkDocs would publish whatever they point to, inside the project or not."""
+    found = []
+    entries: list[tuple[tuple[str, ...], int]] = []
+    for name, kind, _ in folder.entries(()):
+        if name not in OWNED:
+            entries.append(((name,), kind))
+            if stat.S_ISDIR(kind):
+                entries += [(parts, mode) for parts, mode, _ in folder.walk((name,))]
+    for parts, mode in entries:
+        if stat.S_ISLNK(mode):
+            shown = f"{where}/{'/'.join(parts)}"
+            message = "is a symbolic link; MkDocs would publish whatever it points to, possibly outside the project: put the file itself here"
+            found.append(Problem(shown, None, "link", message))
+    return found
 
 
 def _missing_parents(folder: Folder, path: str, planned: list[str]) -> list[str]:
@@ -257,7 +275,8 @@ _TODO = {
 }
 
 
-def _os_problem(where: str, err: OSError, state: str = "") -> Problem:
+def os_problem(where: str, err: OSError, state: str = "") -> Problem:
+    """An operating-system error while writing `where`, with what it means for the output and what to do."""
     why = _WHY.get(err.errno or 0, err.strerror or str(err))
     todo = _TODO.get(err.errno or 0, "fix the cause and run again")
     state = state or f"{where}/ was left as it was (the previous pages are intact)"

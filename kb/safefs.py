@@ -120,15 +120,19 @@ class Folder:
 
     def walk(self, parts: Parts) -> Iterator[tuple[Parts, int, int]]:
         """Every entry below folder `parts` as (parts, st_mode, size), sorted; links are listed, never entered."""
+        for name, mode, size in self.entries(parts):
+            yield (*parts, name), mode, size
+            if stat.S_ISDIR(mode):
+                yield from self.walk((*parts, name))
+
+    def entries(self, parts: Parts) -> list[tuple[str, int, int]]:
+        """The entries directly in folder `parts` as (name, st_mode, size), sorted; empty if absent."""
         fd = self.dir_fd(parts)
         if fd is None:
-            return
+            return []
         with os.scandir(fd) as listing:
-            entries = sorted((entry.name, entry.stat(follow_symlinks=False)) for entry in listing)
-        for name, info in entries:
-            yield (*parts, name), info.st_mode, info.st_size
-            if stat.S_ISDIR(info.st_mode):
-                yield from self.walk((*parts, name))
+            infos = sorted((entry.name, entry.stat(follow_symlinks=False)) for entry in listing)
+        return [(name, info.st_mode, info.st_size) for name, info in infos]
 
     def read(self, parts: Parts, limit: int | None = None) -> bytes | None:
         """The bytes of regular file `parts` (at most `limit`), None if absent; anything else raises UnsafePath."""

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kb import output, safefs
-from kb.build import Project, build_site, generate
+from kb.build import Project, generate
+from kb.site import build_site
 from tests.conftest import mkdocs_build
 from tests.helpers import CASES, TODAY, tree
 

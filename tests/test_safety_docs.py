@@ -84,6 +84,17 @@ def test_a_link_in_docs_to_outside_is_refused_and_outside_is_untouched(docs: Pat
     assert snapshot(docs) == before_docs
 
 
+def test_a_link_among_hand_written_pages_is_refused_so_mkdocs_never_publishes_its_target(docs: Path, outside: Path) -> None:
+    (docs / "assets").mkdir()
+    (docs / "assets" / "secret.txt").symlink_to(outside / "index.md")
+    (docs / "elsewhere").symlink_to(outside)
+    with pytest.raises(OutputError) as caught:
+        write_pages(pages("new"), docs)
+    found = problems(caught)
+    assert [m.split(": ")[0] for m in found] == ["docs/assets/secret.txt", "docs/elsewhere"]
+    assert all("MkDocs would publish whatever it points to" in m for m in found)
+
+
 def test_docs_itself_a_link_is_refused(tmp_path: Path, outside: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
