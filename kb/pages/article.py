@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.pages import Page, sitemap
+from kb.pages import Page, facets, sitemap
 from kb.pages.citations import FORMATS, meta_tags, reference
 from kb.pages.entities import author_links
 from kb.pages.markup import admin_label, attr, authors, front_matter, full_citation, text
@@ -37,6 +37,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
         "description": article.summary or f"{authors(article)}, {article.publisher or 'unknown publisher'}, {article.date.human()}.",
         "tags": tag_names(plan, tagged),
         "citation": meta_tags(reference(article, plan.mentions)),
+        "kb_filters": facets.article(plan, tagged),
     }
     lines = [front_matter(meta), f"# {text(article.title)}", ""]
     if article.summary:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 
 from kb.entities import Entity
 from kb.mentions import Mention
-from kb.pages import Page, sitemap
-from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
+from kb.pages import Page, facets, sitemap
+from kb.pages.markup import admin_label, byline, front_matter, native_names, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan, key_passages
 from kb.sources import Article
 
@@ -47,7 +47,7 @@ def entity_page(plan: Plan, entity: Entity) -> str:
     written = _articles(plan, plan.mentions.written_by(entity.id))
     published = _articles(plan, plan.mentions.published_by(entity.id))
     mentioned = _articles(plan, [m.passage.article.id for m in mentions])
-    native = [n for n in (entity.ja, entity.ko) if n]
+    native = native_names(entity.ja, entity.ko)
     here = sitemap.person(entity.id)
     lines = [
         front_matter(
@@ -55,14 +55,14 @@ def entity_page(plan: Plan, entity: Entity) -> str:
                 "title": entity.name,
                 "description": entity.role,
                 "aliases": list(entity.other_names),
-                "search": {"boost": 3},
+                "kb_filters": facets.entity(entity),
             }
         ),
         f"# {text(entity.name)}",
         "",
     ]
     if native:
-        lines += [f"*{text(' · '.join(native))}*", ""]
+        lines += [f"*{native}*", ""]
     lines += [text(entity.role), ""]
     kind = "Author" if entity.author else entity.kind.capitalize()
     lines.append(f"- **Kind:** {kind}")

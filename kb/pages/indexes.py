@@ -19,7 +19,7 @@ def render(plan: Plan) -> Iterator[Page]:
     yield Page(sitemap.THEMES_INDEX, themes_index(plan))
     yield from article_pages(plan)
     yield Page(sitemap.MATRIX, matrix(plan))
-    yield Page(sitemap.TAGS, tags_index())
+    yield Page(sitemap.TAGS, tags_index(plan))
 
 
 def administrations_index(plan: Plan) -> str:
@@ -229,6 +229,26 @@ def _heat_legend(most: int) -> list[tuple[int, str]]:
     return [(level, str(c[0]) if len(c) == 1 else f"{c[0]}–{c[-1]}") for level, c in sorted(spans.items())]
 
 
-def tags_index() -> str:
-    """The page where Material's tags plugin lists pages by tag."""
-    return front_matter({"title": "Tags", "description": "Pages by administration and theme tag."}) + "# Tags\n\n<!-- material/tags -->\n"
+def tags_index(plan: Plan) -> str:
+    """Every administration and theme tag with its counts, linking to its page (which lists the articles).
+
+    One row per tag, never one per tagged page, so the page stays the same size however many articles there are.
+    """
+    taxonomy = plan.taxonomy
+    here = sitemap.TAGS
+    rows = [(admin_label(a), sitemap.link(here, sitemap.administration(a.id)), "administration", a.id) for a in taxonomy.administrations]
+    rows += [(t.name, sitemap.link(here, sitemap.theme(t.id)), "theme", t.id) for t in taxonomy.themes]
+    lines = [
+        front_matter({"title": "Tags", "description": "Every administration and theme tag, with the number of articles and passages it marks."}),
+        "# Tags",
+        "",
+        "Each tag links to its page, which quotes the passages it marks and lists its articles; "
+        "the search box can also narrow results to a tag.",
+        "",
+        "| Tag | Kind | Articles | Passages |",
+        "|---|---|--:|--:|",
+    ]
+    for name, link, kind, tag in sorted(rows, key=lambda row: (row[0].casefold(), row[3])):
+        articles, passages = len(plan.collection.about(tag)), len(plan.passages_of(tag))
+        lines.append(f"| [{text(name)}]({link}) | {kind} | {articles} | {passages} |")
+    return "\n".join(lines) + "\n"

@@ -111,3 +111,12 @@ def quotes(passages: Sequence[Passage], total: int, here: str) -> Iterator[str]:
     if total > len(passages):
         yield f"*{total - len(passages)} more passages: see the articles below.*"
         yield ""
+
+
+def native_names(ja: str | None, ko: str | None) -> str:
+    """Japanese and Korean names as inert Markdown, each in a span with its `lang`, joined by ` · `.
+
+    The language tag lets screen readers pronounce the name and browsers pick a CJK font.
+    """
+    spans = [f'<span lang="{lang}">{text(name)}</span>' for lang, name in (("ja", ja), ("ko", ko)) if name]
+    return " · ".join(spans)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.pages import Page, sitemap
-from kb.pages.markup import admin_label, byline, front_matter, plural, quotes, text
+from kb.pages import Page, facets, sitemap
+from kb.pages.markup import admin_label, byline, front_matter, native_names, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan
 from kb.pages.timeline import timeline_section
 from kb.tagging import TaggedArticle
@@ -49,18 +49,18 @@ def administration_page(plan: Plan, admin: Administration) -> str:
     taxonomy, here = plan.taxonomy, sitemap.administration(admin.id)
     articles = plan.collection.about(admin.id)
     passages = plan.passages_of(admin.id)
-    native = " · ".join(n for n in (admin.ja, admin.ko) if n)
+    native = native_names(admin.ja, admin.ko)
     lines = [
         front_matter({
             "title": admin_label(admin),
             "description": f"{admin_label(admin)} ({years(admin)}): "
             f"{plural(len(articles), 'article')} and {plural(len(passages), 'passage')} of the collection.",
             "tags": [admin_label(admin)],
-            "search": {"boost": 4},
+            "kb_filters": facets.administration(admin),
         }),
         f"# {text(admin_label(admin))} ({years(admin)})",
         "",
-        f"- **Prime minister:** {text(admin.name)}" + (f" ({text(native)})" if native else ""),
+        f"- **Prime minister:** {text(admin.name)}" + (f" ({native})" if native else ""),
     ]
     for term, before, after in neighbours(taxonomy, admin):
         line = f"- **Term of office:** {term_text(term)}"
@@ -98,19 +98,19 @@ def theme_page(plan: Plan, theme_id: str) -> str:
     theme = taxonomy.theme(theme_id)
     articles = plan.collection.about(theme.id)
     passages = plan.passages_of(theme.id)
-    native = " · ".join(n for n in (theme.ja, theme.ko) if n)
+    native = native_names(theme.ja, theme.ko)
     lines = [
         front_matter({
             "title": theme.name,
             "description": theme.description,
             "tags": [theme.name],
-            "search": {"boost": 4},
+            "kb_filters": facets.theme(theme),
         }),
         f"# {text(theme.name)}",
         "",
     ]
     if native:
-        lines += [f"*{text(native)}*", ""]
+        lines += [f"*{native}*", ""]
     lines += [
         text(theme.description),
         "",

@@ -25,18 +25,22 @@ def goto(page: Any, base: str, path: str) -> None:
 
 
 def search(page: Any, query: str) -> Any:
-    """Type a query into Material's search box and wait for its results; returns the result list."""
+    """Type a query into the search box (Pagefind) and wait for its results; returns the results' page links."""
     box = page.locator(".md-search__input")
     if not box.is_visible():  # narrow screens hide the box behind the magnifier button
         page.locator("label.md-header__button[for='__search']").click()
     box.click()
     box.fill(query)
-    box.press("End")  # Material searches on keyup
+    wait_for_results(page)
+    return page.locator(".md-search-result__item > a.md-search-result__link:not(.kb-search-passage)")
+
+
+def wait_for_results(page: Any) -> None:
+    """Wait until the search dialog shows the answer to the query in the box (results or none)."""
     page.wait_for_function(
-        "() => /matching document/.test(document.querySelector('.md-search-result__meta').textContent)"
-        " && document.querySelector('.md-search-result__item')",
+        "() => /matching page/i.test(document.querySelector('.md-search-result__meta').textContent)"
+        " && (document.querySelector('.md-search-result__item') || /^No /.test(document.querySelector('.md-search-result__meta').textContent.trim()))",
     )
-    return page.locator(".md-search-result__item > a")
 
 
 def main_text(page: Any) -> str:
