@@ -1,8 +1,15 @@
-"""The search index: how Pagefind (its extended build, shipped in the pagefind-bin-extended wheel) reads the built site."""
+"""Built site -> its search bundle: Pagefind's extended build (from the pagefind-bin-extended wheel), made byte-reproducible."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
 from pathlib import Path
+
+from kb import cbor
 
 BUNDLE = "pagefind"  # folder of the search bundle inside the built site
 
@@ -11,13 +18,19 @@ BUNDLE = "pagefind"  # folder of the search bundle inside the built site
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE_SELECTORS = (".kb-ptags", ".headerlink", ".kb-permalink", ".kb-filters")
 
+_SIGNATURE = b"pagefind_dcd"  # every Pagefind binary file starts with it once decompressed
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing, failed, or wrote files this code does not understand."""
+
 
 def executable() -> Path:
     """The Pagefind binary of the installed wheel; the extended build, which segments Japanese and Chinese."""
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
     except ImportError:
-        raise ImportError(
+        raise SearchIndexError(
             "the pagefind-bin-extended package is missing: run `make .venv/.installed` "
             "(or `pip install -r requirements.txt -c constraints.txt`)"
         ) from None
@@ -31,3 +44,74 @@ def pagefind_command(site: Path) -> list[str]:
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
     return command
+
+
+def index_site(site: Path) -> Path:
+    """Index the built site into <site>/pagefind/ (replacing any older bundle); returns the bundle's folder."""
+    bundle = site / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)  # a rebuild of `mkdocs serve` must not keep stale chunks
+    result = subprocess.run(pagefind_command(site), capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip()[-3000:]
+        raise SearchIndexError(f"Pagefind failed on {site} (exit {result.returncode}):\n{detail}")
+    normalise(bundle)
+    return bundle
+
+
+# --- reproducible bytes ----------------------------------------------------------------
+# Pagefind 1.5 writes each filter's values, and the list of filters, in hash-map order,
+# which changes from run to run (the rest of the bundle is already reproducible). The
+# values are put in sorted order here, and the files renamed after their new contents.
+
+
+def _read(path: Path) -> cbor.Value:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"{path}: not a Pagefind file (no signature); is this the Pagefind version of constraints.txt?")
+    return cbor.loads(data[len(_SIGNATURE) :])
+
+
+def _write(path: Path, value: cbor.Value) -> None:
+    path.write_bytes(gzip.compress(_SIGNATURE + cbor.dumps(value), compresslevel=9, mtime=0))
+
+
+def _digest(value: cbor.Value, length: int) -> str:
+    return hashlib.sha256(cbor.dumps(value)).hexdigest()[:length]
+
+
+def _pair(item: cbor.Value, where: Path) -> tuple[str, cbor.Value]:
+    """A [text, value] pair of a Pagefind file, or an error naming the file."""
+    if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+        raise SearchIndexError(f"{where}: unexpected layout; is this the Pagefind version of constraints.txt?")
+    return item[0], item[1]
+
+
+def normalise(bundle: Path) -> None:
+    """Rewrite the bundle's filter files and their index in an order independent of the run."""
+    entry_path = bundle / "pagefind-entry.json"
+    text = entry_path.read_text(encoding="utf-8")
+    for language, info in sorted(json.loads(text)["languages"].items()):
+        old_hash = info["hash"]
+        meta_path = bundle / f"pagefind.{old_hash}.pf_meta"
+        meta = _read(meta_path)
+        if not (isinstance(meta, list) and len(meta) >= 4 and isinstance(meta[3], list)):
+            raise SearchIndexError(f"{meta_path}: unexpected layout; is this the Pagefind version of constraints.txt?")
+        filters: list[cbor.Value] = []
+        for name, file_hash in (_pair(item, meta_path) for item in meta[3]):
+            old = bundle / "filter" / f"{file_hash!s}.pf_filter"
+            filter_name, values = _pair(_read(old), old)
+            if not isinstance(values, list):
+                raise SearchIndexError(f"{old}: unexpected layout; is this the Pagefind version of constraints.txt?")
+            content: cbor.Value = [filter_name, sorted(values, key=lambda item: _pair(item, old)[0])]
+            new_hash = f"{language}_{_digest(content, 7)}"
+            old.unlink()
+            _write(bundle / "filter" / f"{new_hash}.pf_filter", content)
+            filters.append([name, new_hash])
+        meta[3] = sorted(filters, key=lambda item: _pair(item, meta_path)[0])
+        new_hash = f"{language}_{_digest(meta, 10)}"
+        meta_path.unlink()
+        _write(bundle / f"pagefind.{new_hash}.pf_meta", meta)
+        if f'"hash":"{old_hash}"' not in text:
+            raise SearchIndexError(f"{entry_path}: no hash {old_hash!r}; is this the Pagefind version of constraints.txt?")
+        text = text.replace(f'"hash":"{old_hash}"', f'"hash":"{new_hash}"')
+    entry_path.write_text(text, encoding="utf-8")
