@@ -39,23 +39,36 @@ def executable() -> Path:
 
 
 def pagefind_command(site: Path) -> list[str]:
-    """The command that writes the search bundle of a built site into <site>/pagefind/."""
+    """The command that writes the search bundle of a built site into <site>/pagefind/ (the command to run by hand)."""
     command = [str(executable()), "--site", str(site), "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR, "--silent"]
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
     return command
 
 
-def index_site(site: Path) -> Path:
-    """Index the built site into <site>/pagefind/ (replacing any older bundle); returns the bundle's folder."""
-    bundle = site / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)  # a rebuild of `mkdocs serve` must not keep stale chunks
-    result = subprocess.run(pagefind_command(site), capture_output=True, text=True, check=False)
+def index_site(site: Path, output: Path | None = None) -> Path:
+    """Index the built site into `output` (by default <site>/pagefind/, replacing any older bundle); returns it."""
+    bundle = output or site / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)  # a rebuild must not keep stale chunks
+    command = pagefind_command(site)
+    command[command.index("--output-subdir") : command.index("--output-subdir") + 2] = ["--output-path", str(bundle)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()[-3000:]
         raise SearchIndexError(f"Pagefind failed on {site} (exit {result.returncode}):\n{detail}")
     normalise(bundle)
     return bundle
+
+
+def replace_bundle(site: Path, fresh: Path) -> None:
+    """Put a bundle built elsewhere in place of <site>/pagefind/ (a served site keeps a whole bundle at all times but an instant)."""
+    target = site / BUNDLE
+    old = site / f".{BUNDLE}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    shutil.move(str(fresh), str(target))
+    shutil.rmtree(old, ignore_errors=True)
 
 
 # --- reproducible bytes ----------------------------------------------------------------
