@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import os
 import platform
 import shutil
@@ -113,13 +112,12 @@ def site_figures(site: Path) -> dict[str, object]:
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
     largest = max(pages, key=lambda p: p.stat().st_size)
-    index = site / "search" / "search_index.json"
-    index_gz = len(gzip.compress(index.read_bytes(), compresslevel=6)) if index.exists() else 0
-    # Material's worker, then what it imports for lang [en, ja]: stemmer support, TinySegmenter, lunr.ja, lunr.multi.
-    lunr = site / "assets" / "javascripts" / "lunr"
-    scripts = [*sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))]
-    scripts += [lunr / "min" / "lunr.stemmer.support.min.js", lunr / "tinyseg.js", lunr / "min" / "lunr.ja.min.js", lunr / "min" / "lunr.multi.min.js"]
-    js_gz = sum(len(gzip.compress(p.read_bytes(), compresslevel=6)) for p in scripts if p.exists())
+    # Pagefind, measured in Chromium: the heaviest of a few first queries (python benchmarks/search_bytes.py SITE).
+    from search_bytes import measure as search_bytes
+
+    first = max(search_bytes(site), key=lambda row: int(row["first_query_bytes"]))
+    js_gz = int(first["first_query_code_bytes"])
+    index_gz = int(first["first_query_bytes"]) - js_gz
     return {
         "site_bytes": sum(p.stat().st_size for p in files),
         "html_pages": len(pages),
@@ -261,8 +259,9 @@ def write_report(rows: list[dict[str, object]], csv_path: Path, md_path: Path, r
         "- *whole build*: `mkdocs build --strict` on an empty docs/ and site/, the hook generating every page.",
         "- *incremental*: `generate()` in a fresh process after one paragraph of one source changed; "
         "in brackets the time inside generate(), without start-up and imports.",
-        "- *search gz*: what a browser downloads before the first result, gzipped at level 6: "
-        "search/search_index.json plus the search worker and the lunr scripts it imports for `lang: [en, ja]`.",
+        "- *search gz*: what Chromium downloads from typing a query to its first results (the heaviest of "
+        "`benchmarks/search_bytes.py`'s queries), gzipped at level 6: Pagefind's scripts and WebAssembly, "
+        "then its index chunks, filters and the first results' fragments; a page view alone fetches none of it.",
         "",
         "## Machine",
         "",

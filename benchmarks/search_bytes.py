@@ -33,6 +33,12 @@ def _wire_bytes(body: bytes) -> int:
     return len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, compresslevel=6, mtime=0))
 
 
+def _is_code(url: str) -> bool:
+    """Pagefind's scripts and WebAssembly, as opposed to the index, filters and page fragments."""
+    name = url.rsplit("/", 1)[-1]
+    return name.endswith(".js") or name.startswith("wasm.")
+
+
 def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[dict[str, Any]]:
     """For each query: bytes fetched by the page view alone, and for the search up to its first results."""
     from playwright.sync_api import sync_playwright
@@ -67,6 +73,7 @@ def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[dict[str, An
                     "query": query,
                     "page_view_search_bytes": sum(size for url, size in fetched[:viewed] if "/pagefind/" in url),
                     "first_query_bytes": sum(size for _, size in search),
+                    "first_query_code_bytes": sum(size for url, size in search if _is_code(url)),
                     "first_query_files": len(search),
                     "results": page.locator(".md-search-result__meta").inner_text().strip(),
                     "largest": sorted(((size, url.removeprefix(base)) for url, size in search), reverse=True)[:5],
