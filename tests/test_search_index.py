@@ -19,7 +19,7 @@ from kb.entities import load_entities
 from kb.search import BUNDLE, SearchIndexError, executable, index_site
 from kb.taxonomy import load_taxonomy
 from tests.conftest import mkdocs_build
-from tests.helpers import CASES, ROOT
+from tests.helpers import CASES, ROOT, SEED_ENTITIES
 
 # --- the CBOR codec the bundle is normalised with -----------------------------------------
 
@@ -127,7 +127,7 @@ def test_topic_and_people_pages_carry_their_kind(built_site: Path) -> None:
     for theme in taxonomy.themes:
         filters = _parse(built_site / "themes" / theme.id / "index.html").filters
         assert filters["kind"] == ["theme"] and filters["theme"] == [theme.name]
-    for entity in load_entities(ROOT / "entities.yml").entities:
+    for entity in load_entities(SEED_ENTITIES).entities:
         expected = "organisation" if entity.kind == "organisation" else "person"
         assert _parse(built_site / "people" / entity.id / "index.html").filters["kind"] == [expected], entity.id
 
@@ -136,7 +136,7 @@ def test_japanese_and_korean_names_carry_their_language(built_site: Path) -> Non
     taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
     named = [(f"administrations/{a.id}", a.ja, a.ko) for a in taxonomy.administrations]
     named += [(f"themes/{t.id}", t.ja, t.ko) for t in taxonomy.themes]
-    named += [(f"people/{e.id}", e.ja, e.ko) for e in load_entities(ROOT / "entities.yml").entities]
+    named += [(f"people/{e.id}", e.ja, e.ko) for e in load_entities(SEED_ENTITIES).entities]
     checked = 0
     for page, ja, ko in named:
         langs = _parse(built_site / page / "index.html").langs
