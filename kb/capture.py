@@ -175,7 +175,7 @@ def read_capture(text: str, given: Given | None = None) -> Capture:
     for i, para in enumerate(paragraphs):
         if i not in notes and COPYRIGHT.match(para.text) and para.text == rights:
             notes[i] = Kind.COPYRIGHT
-    publisher = next((_agency(s.dateline) for s in shapes if s.dateline and _agency(s.dateline)), None)
+    publisher = next((s.dateline.agency for s in shapes if s.dateline and s.dateline.agency), None)
 
     title_index = _title_index(paragraphs, shapes, head, notes, given.title)
     title = given.title or (paragraphs[title_index].text if title_index is not None else None)
@@ -195,11 +195,6 @@ def read_capture(text: str, given: Given | None = None) -> Capture:
         url=given.url, affiliation=affiliation, summary=summary, rights=rights, paragraphs=paragraphs,
         notes=tuple(Note(i, k) for i, k in sorted(notes.items())), removed_control=len(text) - len(cleaned),
     )  # fmt: skip
-
-
-def _agency(match: re.Match[str]) -> str | None:
-    agency = match["bracket"] or match["paren"] or match["bare"]
-    return agency.strip() if agency else None
 
 
 def _publication_date(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], head: int, notes: dict[int, Kind], url: str | None) -> str | None:
@@ -223,10 +218,10 @@ def _publication_date(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], he
     if date:
         return date
     for s in shapes:
-        if s.dateline and s.dateline["day"]:
+        if s.dateline and s.dateline.day:
             years = re.findall(r"\b(?:19|20)\d{2}\b", " ".join(p.text for p in paragraphs if COPYRIGHT.match(p.text) or NOTICE.search(p.text)))
             if years:
-                return date_in(f"{s.dateline['month']} {s.dateline['day']}, {years[0]}")
+                return date_in(f"{s.dateline.month} {s.dateline.day}, {years[0]}")
     return None
 
 

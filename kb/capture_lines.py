@@ -58,8 +58,13 @@ _DATELINE = re.compile(
     rf"|[A-Z][A-Z.'’-]{{2,}}(?: [A-Z][A-Z.'’-]+)*(?:, [A-Z][A-Za-z.]+)?,?(?:\s+{_MONTH}\s+(?P<day>\d{{1,2}}))?"
     r"(?:\s*\((?P<paren>[A-Z][\w&. -]{1,30})\)|\s+(?P<bare>[A-Z][a-z]+|[A-Z]{2,5}))?\s*(?:--|–|—|-)\s)"
 )
+# The same in the mixed case of some agencies: a place, the day, the agency in brackets, a dash.
+_DATELINE_MIXED = re.compile(
+    rf"^[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+)*,\s+{_MONTH}\s+(?P<day>\d{{1,2}})\s*\((?P<paren>[A-Z][\w&.,' -]{{1,30}})\)\s*(?:--|–|—|-)"
+)
 _BY_PREFIX = re.compile(
-    r"^\(?(?:by|written by|posted by|submitted by|story by|words by|reported by|reporting by|authors?:|reporters?|correspondents?|"
+    r"^\(?(?:by|written by|posted by|submitted by|story by|words by|text by|compiled by|interview(?:ed)? by|reported by|reporting by|"
+    r"authors?:|reporters?|correspondents?|"
     r"(?:this|the) (?:article|story|report) was (?:written|reported) by)\s+",
     re.IGNORECASE,
 )
@@ -124,7 +129,9 @@ _BREADCRUMB = re.compile(r"^\S.{0,60}\s(?:»|>|›|/)\s\S")
 _FILE_NAME = re.compile(r"\b\d+(?:[ _-]\d+){3,}\b|\.(?:jpe?g|png|gif|webp)\b", re.IGNORECASE)  # an image's file name as alt text
 # Wire credits for reporting and editing, and lines of bare rules or symbols.
 _CREDIT_LINE = re.compile(
-    r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|^(?:additional )?reporting by\b|\bedit(?:ing|ed) by\b|^[\W_]+$",
+    r"^(?:this (?:interview|article|story|transcript|report) (?:has been|was) (?:edited|condensed|updated|corrected|translated)\b|"
+    r"editor'?s note\b|correction:)|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|^(?:additional )?reporting by\b|"
+    r"\bediting by\b|^[\W_]+$",
     re.IGNORECASE,
 )
 _END_MARK = re.compile(r"^[\[(](?:[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})[\])]$")
@@ -231,9 +238,22 @@ def _inline_byline(text: str) -> tuple[Author, ...]:
     return tuple(Author(n) for n in names) if names and all(_is_name(n) for n in names) else ()
 
 
-def _dateline(text: str) -> re.Match[str] | None:
-    match = _DATELINE.match(text)
-    return match if match and word_count(text) >= 8 else None
+@dataclass(frozen=True)
+class Dateline:
+    """The start of a wire report: the agency and the day it names, where it names them."""
+
+    agency: str | None
+    month: str | None
+    day: str | None
+
+
+def _dateline(text: str) -> Dateline | None:
+    match = _DATELINE.match(text) or _DATELINE_MIXED.match(text)
+    if not match or word_count(text) < 8:
+        return None
+    groups = match.groupdict()
+    agency = groups.get("bracket") or groups.get("paren") or groups.get("bare")
+    return Dateline(agency.strip() if agency else None, groups.get("month"), groups.get("day"))
 
 
 def url_date(url: str | None) -> str | None:
@@ -308,7 +328,7 @@ class Shape:
     timestamp: bool
     caption: bool
     furniture: bool
-    dateline: re.Match[str] | None
+    dateline: Dateline | None
     inline_authors: tuple[Author, ...]
 
     @property
