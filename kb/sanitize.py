@@ -7,15 +7,15 @@ import nh3
 _TAGS = set(nh3.ALLOWED_TAGS) | {"svg", "title", "desc", "rect", "line", "circle", "text", "g"}
 _ATTRIBUTES = {
     "*": {"id", "class", "title", "aria-label", "aria-hidden", "role", "lang", "dir"},
-    "a": {"href"},
+    "a": {"href", "tabindex"},  # tabindex: the timeline picture's marks are links
     "img": {"src", "alt", "width", "height"},
     "th": {"style", "scope"},
     "td": {"style"},
     # The articles index: filter options, and each row's values (read by docs/assets/filters.js).
     "div": {"data-kb-options"},
     "span": {"data-kb-administration", "data-kb-theme", "data-kb-year", "data-kb-publisher"},
-    "svg": {"viewbox", "width", "height", "xmlns"},
-    "rect": {"x", "y", "width", "height"},
+    "svg": {"viewBox", "width", "height", "xmlns"},
+    "rect": {"x", "y", "width", "height", "rx"},
     "line": {"x1", "y1", "x2", "y2"},
     "circle": {"cx", "cy", "r"},
     "text": {"x", "y", "text-anchor"},

@@ -11,8 +11,9 @@ import pytest
 from kb.dates import PartialDate
 from kb.mentions import no_mentions
 from kb.pages import render_pages
+from kb.pages.picture import figure
 from kb.pages.plan import Plan
-from kb.pages.timeline import timeline_svg
+from kb.pages.timeline import when
 from kb.sources import MAX_BYTES, Article, Block
 from kb.tagging import Collection, tag_articles
 from kb.taxonomy import load_taxonomy
@@ -124,7 +125,7 @@ def test_a_year_across_a_change_of_government_lists_only_the_administrations_its
 def test_pages_show_the_timeline(collection: Collection, events: tuple[Event, ...]) -> None:
     pages = {p.path: p.content for p in render_pages(collection, no_mentions(), events)}
     timeline = pages["explore/timeline.md"]
-    assert "](timeline.svg)" in timeline
+    assert '<figure class="kb-timeline"><svg' in timeline
     assert "](../articles/2014-06-maslow-pragmatism-returns.md#p-" in timeline
     assert "**26–28 May 2014**" in timeline and "**since October 2013**" in timeline
     assert "## Timeline { #timeline }" in pages["administrations/koizumi.md"]
@@ -135,22 +136,21 @@ def test_pages_show_the_timeline(collection: Collection, events: tuple[Event, ..
 
 
 def test_svg_is_well_formed_and_deterministic(collection: Collection, events: tuple[Event, ...]) -> None:
-    drawn = timeline_svg(Plan(collection, no_mentions(), events))
-    assert drawn == timeline_svg(Plan(collection, no_mentions(), extract_events(collection)))
+    drawn = figure(Plan(collection, no_mentions(), events), lambda e: "#x", when)
+    assert drawn == figure(Plan(collection, no_mentions(), extract_events(collection)), lambda e: "#x", when)
     root = ET.fromstring(drawn)
     labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
     assert {"Koizumi", "Abe", "Kishida", "2014"} <= labels
-    marks = [e for e in root.iter() if e.tag.endswith(("circle", "rect")) and e.find("{http://www.w3.org/2000/svg}title") is not None]
-    terms = sum(len(a.terms) for a in collection.taxonomy.administrations)
-    assert len(events) <= len(marks) <= len(events) + terms
+    # Every mark is a link with a tooltip; terms of office are bands with their own tooltips.
+    marks = [e for e in root.iter("{http://www.w3.org/2000/svg}a") if e.find("{http://www.w3.org/2000/svg}title") is not None]
+    assert len(marks) == len(events)
 
 
 @pytest.mark.slow
 def test_built_site_embeds_the_picture_with_its_text_alternative(built_site: Path) -> None:
     html = (built_site / "explore" / "timeline" / "index.html").read_text(encoding="utf-8")
-    assert '<img alt="Timeline from 2002 to 2024: the terms of office' in html
-    assert 'src="../timeline.svg"' in html
-    assert (built_site / "explore" / "timeline.svg").read_text(encoding="utf-8").startswith("<svg ")
+    assert 'aria-label="Timeline from 2002 to 2024: the terms of office' in html
+    assert '<a href="#ev-' in html and 'class="kb-event" id="ev-' in html
     assert 'id="koizumi"' in html and "visit to Pyongyang in 2002" in html
 
 

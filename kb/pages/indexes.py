@@ -189,6 +189,8 @@ def matrix(plan: Plan) -> str:
         front_matter({
             "title": "Administration × theme matrix",
             "description": "How many passages of the collection concern each administration and theme together.",
+            # The table needs the width: without the sidebars every column shows at 1280 px.
+            "hide": ["navigation", "toc"],
         }),
         "# Administration × theme matrix",
         "",
@@ -197,6 +199,10 @@ def matrix(plan: Plan) -> str:
         "",
         f"Shading, by number of passages: {legend}",
         "{ .kb-heat-legend }",
+        "",
+        # Shown only on screens too narrow for the whole table (kb.css).
+        f"Scroll the table sideways to see all {len(themes)} themes. →",
+        "{ .kb-scroll-cue aria-hidden=\"true\" }",
         "",
         "| Administration | " + " | ".join(f"[{text(t.name)}]({sitemap.link(sitemap.MATRIX, sitemap.theme(t.id))})" for t in themes) + " |",
         "|---|" + "--:|" * len(themes),

@@ -21,10 +21,9 @@ PEOPLE_INDEX = "people/index.md"
 MATRIX = "explore/matrix.md"
 TAGS = "explore/tags.md"
 TIMELINE = "explore/timeline.md"
-TIMELINE_SVG = "explore/timeline.svg"
 COLLECTION_JSON = "explore/collection.json"
 FEED = "explore/feed.xml"
-LISTINGS = (ADMINISTRATIONS_INDEX, THEMES_INDEX, ARTICLES_INDEX, PEOPLE_INDEX, MATRIX, TAGS, TIMELINE, TIMELINE_SVG, COLLECTION_JSON, FEED)
+LISTINGS = (ADMINISTRATIONS_INDEX, THEMES_INDEX, ARTICLES_INDEX, PEOPLE_INDEX, MATRIX, TAGS, TIMELINE, COLLECTION_JSON, FEED)
 # Folders of the pages a large collection is split into.
 ARTICLES_BY_PERIOD = "articles/by-period"
 TIMELINE_BY_PERIOD = "explore/timeline"

@@ -1,14 +1,13 @@
-"""The timeline page, its SVG picture, and the timeline section of administration and theme pages."""
+"""The timeline page (with its picture, kb/pages/picture.py) and the timeline section of administration and theme pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
-from html import escape
 
 from kb.dates import PartialDate
 from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
+from kb.pages.picture import drawn, event_id, figure
 from kb.pages.plan import Plan
 from kb.timeline import Event
 
@@ -25,8 +24,6 @@ def render(plan: Plan) -> Iterator[Page]:
     yield Page(sitemap.TIMELINE, timeline_page(plan, periods))
     for period, events in periods.items():
         yield Page(sitemap.timeline_period(period), _period_page(plan, period, events))
-    if plan.events:
-        yield Page(sitemap.TIMELINE_SVG, timeline_svg(plan))
 
 
 def _periods(events: tuple[Event, ...]) -> dict[str, list[Event]]:
@@ -105,14 +102,29 @@ def _event_lines(plan: Plan, event: Event, show_admin: bool, here: str) -> list[
     passage = event.passage
     article = passage.article
     label = f"{short_citation(article)}, ¶ {passage.block.number}"
+    # The anchor the picture's mark links to (an empty span: list items take no attributes).
     return [
-        "- " + " · ".join(parts),
+        f'- <span class="kb-event" id="{event_id(event)}"></span>' + " · ".join(parts),
         "",
         f"    > {text(event.sentence)}",
         "",
         f"    [{text(label)}]({sitemap.link(here, sitemap.article(article.id), passage.anchor)})",
         "",
     ]
+
+
+def _picture_link(periods: dict[str, list[Event]]) -> Callable[[Event], str]:
+    """Where a mark links: its event on this page, or on its period's page when the timeline is split."""
+    # The picture is raw HTML, whose links MkDocs does not rewrite: they are the final
+    # addresses, relative to where the timeline page is served.
+    period_of = {id(e): period for period, members in periods.items() for e in members}
+    served = sitemap.url("", sitemap.TIMELINE) + "index.html"
+
+    def href(event: Event) -> str:
+        period = period_of.get(id(event))
+        return f"{sitemap.url(served, sitemap.timeline_period(period))}#{event_id(event)}" if period else f"#{event_id(event)}"
+
+    return href
 
 
 def _section_of(plan: Plan, event: Event) -> str | None:
@@ -147,7 +159,13 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
     ]
     if not events:
         return "\n".join(lines)
-    lines += [f"![{text(_alt(plan))}]({sitemap.link(sitemap.TIMELINE, sitemap.TIMELINE_SVG)})", ""]
+    picture = figure(plan, _picture_link(periods), when)
+    if picture:
+        lines += ["Scroll the picture sideways to see the whole period. →", '{ .kb-scroll-cue aria-hidden="true" }', "", picture, ""]
+    earlier = len(events) - len(drawn(plan))
+    if earlier:
+        verb = "is" if earlier == 1 else "are"
+        lines += [f"*{plural(earlier, 'event')} before the first administration the taxonomy knows {verb} listed below but not drawn.*", ""]
     groups: dict[str | None, list[Event]] = {}
     for event in events:
         groups.setdefault(_section_of(plan, event), []).append(event)
@@ -207,148 +225,3 @@ def timeline_section(plan: Plan, administration: str | None = None, theme: str |
     if len(events) > SLICE:
         lines += [f"*The first {SLICE} are listed here; the whole timeline has the other {len(events) - SLICE}.*", ""]
     return lines
-
-
-# The picture: a time axis with the terms of office as labelled bands and events as marks.
-WIDTH = 760  # close to the page's text width, so that the picture is shown near its own size
-MARGIN = 24
-ROW = 13
-TOP = 92  # first row of marks, below the title and three lines of band labels
-LABEL_LINES = 3
-COLOURS = ("#dde1f5", "#f4f5fa")
-INK = "#283593"
-
-
-def _alt(plan: Plan) -> str:
-    first, last = _span(plan.events)
-    return (
-        f"Timeline from {first} to {last - 1}: the terms of office of the administrations as bands, "
-        f"and {plural(len(plan.events), 'dated event')} as marks (the same events are listed below)."
-    )
-
-
-def _span(events: tuple[Event, ...]) -> tuple[int, int]:
-    """First year and the year after the last, for the axis."""
-    first = min(e.date.year for e in events)
-    last = max(max(e.last.year, e.passage.article.date.year) for e in events)
-    return first, last + 1
-
-
-def _year_fraction(day: dt.date) -> float:
-    start = dt.date(day.year, 1, 1)
-    return day.year + (day - start).days / (dt.date(day.year + 1, 1, 1) - start).days
-
-
-def timeline_svg(plan: Plan) -> str:
-    """The SVG picture, drawn from the events and the taxonomy's terms; the same input gives the same bytes."""
-    events = plan.events
-    if not events:
-        return _svg(WIDTH, 60, ['<text x="24" y="36">No dated events yet.</text>'], "Timeline", "No dated events yet.")
-    first, stop = _span(events)
-    scale = (WIDTH - 2 * MARGIN) / (stop - first)
-
-    def x(day: dt.date) -> float:
-        return MARGIN + (min(max(_year_fraction(day), first), stop) - first) * scale
-
-    rows = _rows(events, x)
-    bottom = TOP + (max(rows) + 1) * ROW + 8
-    body: list[str] = []
-    # Terms of office as bands behind the marks, each labelled on the first of three lines where it fits.
-    terms = sorted((t.start, t, a) for a in plan.taxonomy.administrations for t in a.terms)
-    last_label_end = [-1e9] * LABEL_LINES
-    labels: list[str] = []
-    for index, (_, term, admin) in enumerate(terms):
-        left, right = x(term.start), x(term.end or dt.date(stop, 1, 1))
-        if right - left < 0.5:
-            continue
-        until = term.end.isoformat() if term.end else "in office"
-        body.append(
-            f'<rect x="{left:.1f}" y="40" width="{right - left:.1f}" height="{bottom - 40}" fill="{COLOURS[index % 2]}">'
-            f"<title>{escape(admin_label(admin))}: {term.start.isoformat()} to {until}</title></rect>"
-        )
-        half = len(admin.surname) * 3.6
-        centre = min(max((left + right) / 2, MARGIN + half), WIDTH - MARGIN - half)
-        line = next((i for i, end in enumerate(last_label_end) if centre - half > end + 4), None)
-        if line is not None:
-            labels.append(f'<text x="{centre:.1f}" y="{54 + 13 * line}" text-anchor="middle" class="band">{escape(admin.surname)}</text>')
-            last_label_end[line] = centre + half
-    body += labels  # after all bands, so that no band covers a neighbour's label
-    # Events: a dot for a day, a bar over the month or year (or range) otherwise; hollow when expected, a dashed tail for "since".
-    for event, row in zip(events, rows, strict=True):
-        y = TOP + row * ROW
-        left, right = x(event.date.first_day), x(event.last.last_day + dt.timedelta(days=1))
-        fill = "none" if event.kind == "expected" else INK
-        tip = f"<title>{escape(when(event))}: {escape(event.words)}</title>"
-        if event.kind == "since":
-            tail = x(event.passage.article.date.first_day)
-            body.append(f'<line x1="{right:.1f}" y1="{y + 4}" x2="{max(tail, right):.1f}" y2="{y + 4}" class="since"/>')
-        if event.date.precision == "day" and event.end is None:
-            body.append(f'<circle cx="{(left + right) / 2:.1f}" cy="{y + 4}" r="4" fill="{fill}" stroke="{INK}">{tip}</circle>')
-        else:
-            width = max(right - left, 8.0)
-            faint = ' fill-opacity="0.35"' if event.date.precision == "year" and event.end is None else ""
-            body.append(f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="8" rx="2" fill="{fill}" stroke="{INK}"{faint}>{tip}</rect>')
-    # The axis: a tick every year, a label every year or every few years when they would crowd.
-    body.append(f'<line x1="{MARGIN}" y1="{bottom}" x2="{WIDTH - MARGIN}" y2="{bottom}" class="axis"/>')
-    step = next(s for s in (1, 2, 5, 10, 20, 50) if s * scale >= 34)
-    for year in range(first, stop + 1):
-        tx = MARGIN + (year - first) * scale
-        body.append(f'<line x1="{tx:.1f}" y1="{bottom}" x2="{tx:.1f}" y2="{bottom + (6 if year % step == 0 else 3)}" class="axis"/>')
-        if year % step == 0 and year < stop:
-            body.append(f'<text x="{tx + scale / 2:.1f}" y="{bottom + 18}" text-anchor="middle">{year}</text>')
-    # The legend, wrapped onto a second line when it would not fit.
-    legend, left = bottom + 40, float(MARGIN)
-    keys = [
-        ('<circle cx="{x}" cy="{y4}" r="4" fill="{ink}" stroke="{ink}"/>', 4, 8, "day"),
-        ('<rect x="{x}" y="{y8}" width="16" height="8" rx="2" fill="{ink}" stroke="{ink}"/>', 0, 16, "month or range"),
-        ('<rect x="{x}" y="{y8}" width="30" height="8" rx="2" fill="{ink}" fill-opacity="0.35" stroke="{ink}"/>', 0, 30, "year"),
-        ('<rect x="{x}" y="{y8}" width="16" height="8" rx="2" fill="none" stroke="{ink}"/>', 0, 16, "expected when written"),
-        ('<line x1="{x}" y1="{y4}" x2="{x2}" y2="{y4}" class="since"/>', 0, 30, "“since”: still going on when written"),
-    ]
-    for mark, shift, size, label in keys:
-        width = size + 6 + 7 * len(label)
-        if left + width > WIDTH - MARGIN:
-            legend, left = legend + 20, float(MARGIN)
-        body.append(mark.format(x=f"{left + shift:.1f}", x2=f"{left + size:.1f}", y4=legend - 4, y8=legend - 8, ink=INK))
-        body.append(f'<text x="{left + size + 6:.1f}" y="{legend}">{escape(label)}</text>')
-        left += width + 22
-    body += [
-        f'<text x="{MARGIN}" y="24" class="title">Dated events in the collection, {first}–{stop - 1}, over the terms of office</text>',
-    ]
-    return _svg(WIDTH, legend + 12, body, "Timeline of the collection", _alt(plan))
-
-
-def _rows(events: tuple[Event, ...], x: Callable[[dt.date], float]) -> list[int]:
-    """A row for each mark so that marks do not overlap: the lowest free row, in chronological order."""
-    ends: list[float] = []
-    rows = []
-    for event in events:
-        left = x(event.date.first_day) - 5
-        right = max(x(event.last.last_day + dt.timedelta(days=1)), left + 10)
-        if event.kind == "since":
-            right = max(right, x(event.passage.article.date.first_day))
-        row = next((i for i, end in enumerate(ends) if end < left), len(ends))
-        if row == len(ends):
-            ends.append(right)
-        else:
-            ends[row] = right
-        rows.append(row)
-    return rows
-
-
-def _svg(width: int, height: int, body: list[str], title: str, desc: str) -> str:
-    style = (
-        "text{font-family:sans-serif;font-size:13px;fill:#222}"
-        ".band{font-size:12px;fill:#283593}.title{font-size:15px;font-weight:bold}"
-        f".axis{{stroke:#444;stroke-width:1}}.since{{stroke:{INK};stroke-width:1.5;stroke-dasharray:4 3}}"
-    )
-    return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="t d">',
-        f'<title id="t">{escape(title)}</title>',
-        f'<desc id="d">{escape(desc)}</desc>',
-        f"<style>{style}</style>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        *body,
-        "</svg>",
-        "",
-    ])
