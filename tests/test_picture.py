@@ -6,6 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from kb.mentions import no_mentions
 from kb.pages import render_pages
 from kb.pages.picture import drawn, event_id, figure, span
@@ -80,3 +82,20 @@ def test_event_ids_are_stable_and_distinct(tmp_path: Path) -> None:
     ids = [event_id(e) for e in plan.events]
     assert len(set(ids)) == len(ids)
     assert ids == [event_id(e) for e in _plan(tmp_path).events]
+
+
+def test_a_split_timeline_draws_one_mark_per_period_linking_to_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.pages import timeline
+
+    monkeypatch.setattr(timeline, "EVENTS_PER_PAGE", 1)  # every year its own page
+    plan = _plan(tmp_path)
+    pages = {p.path: p.content for p in render_pages(plan.collection, plan.mentions, plan.events)}
+    periods = sorted(p.removeprefix("explore/timeline/").removesuffix(".md") for p in pages if p.startswith("explore/timeline/"))
+    assert len(periods) >= 2
+    picture = next(line for line in pages["explore/timeline.md"].splitlines() if line.startswith('<figure class="kb-timeline">'))
+    root = ET.fromstring(picture)
+    links = [a.get("href") for a in root.iter(f"{SVG}a")]
+    # Periods before the first administration are pages too, but outside the axis they are not drawn.
+    drawn_years = {e.date.year for e in drawn(plan)}
+    assert links == [f"{p}/" for p in periods if int(p[:4]) in drawn_years]
+    assert "in 1 period as marks, each a link to the page of its period" in picture

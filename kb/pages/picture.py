@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 from kb.pages.markup import admin_label, plural
@@ -47,16 +48,20 @@ def span(events: tuple[Event, ...]) -> tuple[int, int]:
     return first, last + 1
 
 
-def alt(plan: Plan) -> str:
-    """What the picture shows, in words."""
+def alt(plan: Plan, periods: int = 0) -> str:
+    """What the picture shows, in words (`periods`: the number of period pages it links to instead of events)."""
     events = drawn(plan)
     if not events:
         return "No dated event falls in the terms of office the taxonomy knows."
     first, stop = span(events)
     earlier = len(plan.events) - len(events)
+    marks = (
+        f"{plural(len(events), 'dated event')} in {plural(periods, 'period')} as marks, each a link to the page of its period"
+        if periods
+        else f"{plural(len(events), 'dated event')} as marks, each a link to the event in the list below"
+    )
     return (
-        f"Timeline from {first} to {stop - 1}: the terms of office of the administrations as bands, "
-        f"and {plural(len(events), 'dated event')} as marks, each a link to the event in the list below"
+        f"Timeline from {first} to {stop - 1}: the terms of office of the administrations as bands, and {marks}"
         + (f"; {plural(earlier, 'earlier event')}, before the first administration, only in the list." if earlier else ".")
     )
 
@@ -66,19 +71,35 @@ def _year_fraction(day: dt.date) -> float:
     return day.year + (day - start).days / (dt.date(day.year + 1, 1, 1) - start).days
 
 
-def figure(plan: Plan, href: Callable[[Event], str], when: Callable[[Event], str]) -> str:
-    """The picture as one raw HTML block (no blank line), the same input giving the same bytes."""
+@dataclass(frozen=True)
+class Period:
+    """A page of a timeline too large for one page: what the picture shows instead of its events."""
+
+    label: str
+    first: dt.date
+    last: dt.date
+    events: int
+    href: str
+
+
+def figure(plan: Plan, href: Callable[[Event], str], when: Callable[[Event], str], periods: tuple[Period, ...] = ()) -> str:
+    """The picture as one raw HTML block (no blank line), the same input giving the same bytes.
+
+    With `periods` (a timeline split into pages) it draws one mark per period, linking
+    to its page, so that the picture stays small however many events there are.
+    """
     events = drawn(plan)
     if not events:
         return ""
     first, stop = span(events)
     scale = (WIDTH - 2 * MARGIN) / (stop - first)
+    periods = tuple(p for p in periods if p.last.year >= first)  # as for events: earlier ones are only listed
 
     def x(day: dt.date) -> float:
         return MARGIN + (min(max(_year_fraction(day), first), stop) - first) * scale
 
-    rows = _rows(events, x)
-    bottom = TOP + (max(rows) + 1) * ROW + 8
+    rows = [0] * len(periods) if periods else _rows(events, x)
+    bottom = TOP + (max(rows, default=0) + 1) * ROW + 8
     body: list[str] = []
     # Terms of office as bands behind the marks, each labelled on the first of three lines where it fits.
     terms = sorted((t.start, t, a) for a in plan.taxonomy.administrations for t in a.terms)
@@ -100,9 +121,14 @@ def figure(plan: Plan, href: Callable[[Event], str], when: Callable[[Event], str
             labels.append(f'<text x="{centre:.1f}" y="{54 + 13 * line}" text-anchor="middle" class="kb-tl-label">{escape(admin.surname)}</text>')
             last_label_end[line] = centre + half
     body += labels  # after all bands, so that no band covers a neighbour's label
+    for period in periods:
+        left, right = x(period.first), x(period.last + dt.timedelta(days=1))
+        tip = f"{period.label}: {plural(period.events, 'dated event')}"
+        bar = f'<rect x="{left:.1f}" y="{TOP}" width="{max(right - left, 8.0):.1f}" height="8" rx="2" class="kb-tl-mark kb-tl-year"/>'
+        body.append(f'<a href="{escape(period.href)}" tabindex="0" class="kb-tl-link"><title>{escape(tip)}</title>{bar}</a>')
     # Events: a dot for a day, a bar over the month or year (or range) otherwise; hollow when
     # expected, a dashed tail for "since". Each is a link to its event in the list.
-    for event, row in zip(events, rows, strict=True):
+    for event, row in zip(() if periods else events, rows, strict=not periods):
         y = TOP + row * ROW
         left, right = x(event.date.first_day), x(event.last.last_day + dt.timedelta(days=1))
         shape = "kb-tl-mark" + (" kb-tl-expected" if event.kind == "expected" else "")
@@ -131,7 +157,7 @@ def figure(plan: Plan, href: Callable[[Event], str], when: Callable[[Event], str
     height = legend + 12
     return "".join([
         f'<figure class="kb-timeline"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="group" aria-label="{escape(alt(plan))}">',
+        f'role="group" aria-label="{escape(alt(plan, len(periods)))}">',
         "<title>Timeline of the collection</title>",
         *body,
         "</svg></figure>",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from kb.dates import PartialDate
 from kb.pages import Page, sitemap
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
-from kb.pages.picture import drawn, event_id, figure
+from kb.pages.picture import Period, drawn, event_id, figure
 from kb.pages.plan import Plan
 from kb.timeline import Event
 
@@ -127,6 +127,17 @@ def _picture_link(periods: dict[str, list[Event]]) -> Callable[[Event], str]:
     return href
 
 
+def _picture_periods(periods: dict[str, list[Event]]) -> tuple[Period, ...]:
+    """The periods of a split timeline as the picture's marks, each linking to its page."""
+    served = sitemap.url("", sitemap.TIMELINE) + "index.html"
+    out = []
+    for period, members in periods.items():
+        year, _, month = period.partition("-")
+        date = PartialDate(int(year), int(month)) if month else PartialDate(int(year))
+        out.append(Period(date.human(), date.first_day, date.last_day, len(members), sitemap.url(served, sitemap.timeline_period(period))))
+    return tuple(out)
+
+
 def _section_of(plan: Plan, event: Event) -> str | None:
     """The administration in office on the first day of the date, which groups it on the timeline page."""
     admin = plan.taxonomy.in_office(event.date.first_day)
@@ -159,7 +170,7 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
     ]
     if not events:
         return "\n".join(lines)
-    picture = figure(plan, _picture_link(periods), when)
+    picture = figure(plan, _picture_link(periods), when, _picture_periods(periods))
     if picture:
         lines += ["Scroll the picture sideways to see the whole period. →", '{ .kb-scroll-cue aria-hidden="true" }', "", picture, ""]
     earlier = len(events) - len(drawn(plan))
