@@ -16,12 +16,11 @@ from enum import Enum
 from kb.capture_lines import (
     CONTROL,
     COPYRIGHT,
-    FURNITURE,
     NOTICE,
-    RELATED_HEAD,
     Author,
     Paragraph,
     Shape,
+    VocabularyError,
     date_in,
     ends_sentence,
     is_biography,
@@ -29,6 +28,7 @@ from kb.capture_lines import (
     line_shape,
     paragraphs_of,
     url_date,
+    vocabulary,
     word_count,
 )  # fmt: skip
 
@@ -152,6 +152,10 @@ def _body_start(paragraphs: tuple[Paragraph, ...], shapes: list[Shape]) -> int:
 def read_capture(text: str, given: Given | None = None) -> Capture:
     """Recognise the metadata of a raw capture and note the lines that may not be the article's text."""
     given = given or Given()
+    try:
+        vocabulary()
+    except VocabularyError as err:
+        raise CaptureError(str(err)) from None
     cleaned = CONTROL.sub("", text)
     paragraphs = paragraphs_of(cleaned)
     if not paragraphs:
@@ -251,7 +255,7 @@ def _title_index(
 
 
 def _could_be_title(text: str) -> bool:
-    return word_count(text) >= 3 and len(text) <= 250 and not FURNITURE.match(text) and not NOTICE.search(text)
+    return word_count(text) >= 3 and len(text) <= 250 and not vocabulary().page_label.match(text) and not NOTICE.search(text)
 
 
 def _standfirst(
@@ -272,7 +276,7 @@ def _standfirst(
 def _related_blocks(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], notes: dict[int, Kind]) -> None:
     # After a "Related" or "Read more" label come headlines of other articles, until the text or a notice resumes.
     for start, para in enumerate(paragraphs):
-        if not RELATED_HEAD.match(para.text):
+        if not vocabulary().related_head.match(para.text):
             continue
         notes.setdefault(start, Kind.RELATED)
         for index in range(start + 1, min(start + 13, len(paragraphs))):

@@ -7,10 +7,72 @@ Also how the capture's lines become paragraphs (wrapped lines are joined).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
 
 from kb.dates import MONTHS, PartialDate
+
+WORDS_FILE = Path(__file__).with_name("capture_words.yml")
+_WORD_LISTS = ("honorifics", "byline_roles", "widget_words", "photo_credits", "biography_roles", "related_labels", "page_labels")
+
+
+class VocabularyError(Exception):
+    """kb/capture_words.yml cannot be used."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of kb/capture_words.yml, and the patterns made of them."""
+
+    honorifics: frozenset[str]
+    byline_roles: frozenset[str]
+    widget_words: frozenset[str]
+    related_head: re.Pattern[str]
+    page_label: re.Pattern[str]
+    credit_end: re.Pattern[str]
+    biography_roles: str
+
+
+def _alternatives(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """Read kb/capture_words.yml once; VocabularyError says what is wrong with it."""
+    try:
+        data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise VocabularyError(f"{WORDS_FILE.name}: cannot be read ({err.__class__.__name__}); restore it from git") from None
+    lists: dict[str, list[str]] = {}
+    for key in _WORD_LISTS:
+        value = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise VocabularyError(f"{WORDS_FILE.name}: {key}: must be a non-empty list of texts; see the comments in the file")
+        lists[key] = [" ".join(v.split()) for v in value]
+    lower = {key: [v.lower() for v in values] for key, values in lists.items()}
+    return Vocabulary(
+        honorifics=frozenset(lower["honorifics"]),
+        byline_roles=frozenset(lower["byline_roles"]),
+        widget_words=frozenset(lower["widget_words"]),
+        related_head=re.compile(
+            rf"^(?:{_alternatives(lists['related_labels'])}|more (?:from|in|on|about) [\w ]{{1,30}}|top \d+ (?:stories|news|articles))\s*:?$",
+            re.IGNORECASE,
+        ),
+        page_label=re.compile(rf"^(?:{_alternatives(lists['page_labels'])})(?!\w)\s*:?", re.IGNORECASE),
+        credit_end=re.compile(
+            rf"(?:[\[(](?:[^\])]*\bphoto\b[^\])]*|(?:{_alternatives(lists['photo_credits'])})(?: Photo| Images)?)[\])]"
+            r"|(?:^|[.!?]\s+)(?:photo(?:graph)?s?|image)\s*(?:by|courtesy of|credit)\b[^.]*\.?|\|"
+            r"|(?-i:\b[A-Z]{2,}(?: [A-Z]{2,})* (?:PHOTOS?|FILE PHOTO))|(?-i:[.!?][\"”’]?\s+[A-Z][\w&/-]*(?:\s[A-Z][\w&/-]*){0,3}))"
+            r"(?:\s*\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?)?$",
+            re.IGNORECASE,
+        ),
+        biography_roles="|".join(re.escape(r) for r in lower["biography_roles"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,12 +136,6 @@ _INLINE_BYLINE = re.compile(
 )
 _FAMILY_FIRST = re.compile(rf"^(?P<family>{_NAME}),\s+(?P<given>{_NAME}(?:[ -]{_NAME})*)\s*\((?P<aff>[^)]+)\)$")
 _SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*·\s*")
-HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms"})  # printed before a name, not part of it
-_ROLE_WORDS = frozenset((
-    "staff", "writer", "writers", "reporter", "reporters", "correspondent", "correspondents", "editor", "editors", "bureau", "desk",
-    "contributor", "contributing", "columnist", "news", "press", "agency", "service", "times", "herald", "post", "journal", "daily",
-    "chief", "senior", "special", "associated", "foreign", "political", "diplomatic", "international", "national", "bureau",
-))  # fmt: skip
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 NOTICE = re.compile(
@@ -87,42 +143,13 @@ NOTICE = re.compile(
     r"unauthori[sz]ed (?:reproduction|copying|use)|redistribution (?:is )?prohibited",
     re.IGNORECASE,
 )
-# Labels a page puts before a block of links to other articles.
 # "Related: <headline>" on one line.
 _RELATED_LINK = re.compile(r"^(?:related|read (?:more|also|next)|also read|see also|recommended|more|continue reading)\s*:\s+\S", re.IGNORECASE)
-RELATED_HEAD = re.compile(
-    r"^(?:related(?: news| articles?| stories| posts| content| coverage| links| reading)?|read (?:more|next|also)|also read|"
-    r"more (?:from|in|on|about) [\w ]{1,30}|more (?:stories|news|articles)|see also|recommended(?: for you)?|"
-    r"you (?:may|might) also like|most (?:read|popular|liked|viewed|shared)|top(?: \d+)? (?:stories|news|articles)|"
-    r"trending(?: now)?|latest(?: news)?|editor'?s picks?|popular(?: stories| articles)?|hot (?:news|issues?|topics?)|"
-    r"(?:key|top|today'?s) (?:issues?|headlines))\s*:?$",
-    re.IGNORECASE,
-)
-# Web-page furniture matched at the start of a line: labels, credits, notices.
-FURNITURE = re.compile(
-    r"^(?:credits?|image|caption|illustration|file photo|recent features|hot news|advertisement|sponsored|subscribe|sign up|"
-    r"newsletter|author\(s\)|about the authors?|comments?|follow us|download(?: pdf)?)(?!\w)\s*:?",
-    re.IGNORECASE,
-)
 _TAGS = re.compile(r"^(?:tags|topics|keywords|filed under|categories)(?!\w)\s*:?|^#\S+(?:\s+#\S+)+|(?:#\w[^#]*){3,}$", re.IGNORECASE)
-# The words of sharing, printing and reading widgets: a line made of nothing else is furniture.
-_WIDGET_WORDS = frozenset((
-    "share", "shares", "tweet", "email", "e-mail", "mail", "print", "printer", "printer-friendly", "friendly", "version", "facebook",
-    "twitter", "x", "line", "linkedin", "whatsapp", "reddit", "kakaotalk", "copy", "link", "url", "save", "bookmark", "comment",
-    "comments", "font", "size", "text", "listen", "to", "this", "article", "story", "download", "pdf", "subscribe", "follow", "us",
-    "a", "a+", "a-", "zoom", "in", "out", "audio", "gift", "send", "more", "options", "reprints",
-))  # fmt: skip
 _CAPTION_START = re.compile(
     r"^(?:[▲△▷]|\((?:L|R|C|left|right|center|centre|top|bottom|above|from left|from l)\)|l-r\b|\[(?:photo|image|graphic|video)[^\]]*\]|"
     r"(?:photo(?:graph)?s?|picture|image|file photo|illustration)\s*(?:/\s*\w+|:|=|\||–|—|-)|photo(?:graph)? (?:by|courtesy)\b|"
     r"in the (?:photo|picture|image)\b|pictured\b|(?:this|the|a) (?:file )?(?:photo|image|picture|screenshot)\b[^.]{0,120}\bshows?\b)",
-    re.IGNORECASE,
-)
-_CREDIT_END = re.compile(
-    r"(?:[\[(](?:[^\])]*\bphoto\b[^\])]*|(?:AP|AFP|EPA|Reuters|Yonhap|Kyodo|Newsis|News1|KCNA|Xinhua|Jiji|Bloomberg|Getty Images|Pool)"
-    r"(?: Photo| Images)?)[\])]|(?:^|[.!?]\s+)(?:photo(?:graph)?s?|image)\s*(?:by|courtesy of|credit)\b[^.]*\.?|\|"
-    r"|(?-i:\b[A-Z]{2,}(?: [A-Z]{2,})* (?:PHOTOS?|FILE PHOTO))|(?-i:[.!?][\"”’]?\s+[A-Z][\w&/-]*(?:\s[A-Z][\w&/-]*){0,3}))"
-    r"(?:\s*\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?)?$",
     re.IGNORECASE,
 )
 _BREADCRUMB = re.compile(r"^\S.{0,60}\s(?:»|>|›|/)\s\S")
@@ -136,7 +163,6 @@ _CREDIT_LINE = re.compile(
 )
 _END_MARK = re.compile(r"^[\[(](?:[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})[\])]$")
 _BIO_VERBS = r"(?:is|was|are|were|currently serves as|serves as|has been|reports|covers|writes|teaches|researches)\b"
-_BIO_ROLES = r"fellow|professor|director|researcher|editor|correspondent|analyst|lecturer|scholar|journalist|reporter|writer"
 
 
 def ends_sentence(text: str) -> bool:
@@ -191,11 +217,11 @@ def _is_stamp(text: str) -> bool:
 
 def _is_widget_row(text: str) -> bool:
     tokens = [t for t in re.split(r"[\s|·•/]+", text.lower().strip("()[]")) if t and not t.strip("()").isdigit()]
-    return bool(tokens) and len(tokens) <= 8 and all(t.strip(":()") in _WIDGET_WORDS for t in tokens)
+    return bool(tokens) and len(tokens) <= 8 and all(t.strip(":()") in vocabulary().widget_words for t in tokens)
 
 
 def _is_caption(text: str) -> bool:
-    return bool(_CAPTION_START.match(text) or _CREDIT_END.search(text))
+    return bool(_CAPTION_START.match(text) or vocabulary().credit_end.search(text))
 
 
 def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] | None:
@@ -210,7 +236,7 @@ def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] |
             part = part.strip(" .")
             if not part:
                 continue
-            if not _is_name(part) or any(t.lower() in _ROLE_WORDS for t in part.split()):
+            if not _is_name(part) or any(t.lower() in vocabulary().byline_roles for t in part.split()):
                 if not names:
                     return None
                 break  # "By NAME, Staff Writer": the rest is a role
@@ -226,7 +252,7 @@ def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] |
 
 def _without_honorific(name: str) -> str:
     tokens = name.split()
-    return " ".join(tokens[1:]) if len(tokens) > 2 and tokens[0].rstrip(".").lower() in HONORIFICS else name
+    return " ".join(tokens[1:]) if len(tokens) > 2 and tokens[0].rstrip(".").lower() in vocabulary().honorifics else name
 
 
 def _inline_byline(text: str) -> tuple[Author, ...]:
@@ -284,7 +310,7 @@ def url_date(url: str | None) -> str | None:
 def _stands_alone(line: str) -> bool:
     """A line that is never the wrapped part of a sentence (a byline, a date, a label, a caption start)."""
     return bool(
-        _is_timestamp(line) or _BY_PREFIX.match(line) or FURNITURE.match(line) or RELATED_HEAD.match(line) or _TAGS.match(line)
+        _is_timestamp(line) or _BY_PREFIX.match(line) or vocabulary().page_label.match(line) or vocabulary().related_head.match(line) or _TAGS.match(line)
         or _CAPTION_START.match(line) or _is_widget_row(line) or line.startswith("#") or COPYRIGHT.match(line)
     )  # fmt: skip
 
@@ -344,9 +370,9 @@ def line_shape(text: str, in_head: bool) -> Shape:
     """Classify one paragraph; `in_head` allows the `Family, Given (Affiliation)` byline, which body text can resemble."""
     byline = _byline(text, in_head) if word_count(text) <= 16 else None
     furniture = bool(
-        _is_widget_row(text) or RELATED_HEAD.match(text) or (_RELATED_LINK.match(text) and word_count(text) <= 20) or _TAGS.match(text)
+        _is_widget_row(text) or vocabulary().related_head.match(text) or (_RELATED_LINK.match(text) and word_count(text) <= 20) or _TAGS.match(text)
         or _BREADCRUMB.match(text) or _END_MARK.match(text) or (_CREDIT_LINE.search(text) and word_count(text) <= 30)
-        or (FURNITURE.match(text) and word_count(text) <= 8) or (NOTICE.search(text) and word_count(text) <= 40)
+        or (vocabulary().page_label.match(text) and word_count(text) <= 8) or (NOTICE.search(text) and word_count(text) <= 40)
         or (_EMAIL.search(text) and word_count(text) <= 8) or (_FILE_NAME.search(text) and word_count(text) <= 16 and not ends_sentence(text))
     )  # fmt: skip
     return Shape(
@@ -361,5 +387,5 @@ def is_biography(text: str, authors: tuple[Author, ...]) -> bool:
     who = r"The (?:authors?|writers?)"
     if known and re.match(rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{'|'.join(map(re.escape, known))}|{who})\s+{_BIO_VERBS}", text):
         return True
-    pattern = rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{_NAME}(?: {_NAME}){{1,3}}|{who})\s+{_BIO_VERBS}.*\b(?i:{_BIO_ROLES})\b"
+    pattern = rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{_NAME}(?: {_NAME}){{1,3}}|{who})\s+{_BIO_VERBS}.*\b(?i:{vocabulary().biography_roles})\b"
     return bool(re.match(pattern, text))

@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from kb.capture import Capture, CaptureError, Given, from_options, read_capture
-from kb.capture_lines import HONORIFICS, Author
+from kb.capture_lines import Author, VocabularyError, vocabulary
 from kb.dates import PartialDate
 from kb.problems import Problem
 from kb.sources import EARLIEST_YEAR, url_problem
@@ -120,6 +120,10 @@ def notes(display: str, draft: Capture, starts: list[int]) -> list[Problem]:
 
 def create(sources: Path, args: argparse.Namespace) -> tuple[Path, Capture, list[int]]:
     """Build the draft from the capture and the options, and write it unless the file exists."""
+    try:
+        vocabulary()  # the word lists `new` reads captures and names with
+    except VocabularyError as err:
+        raise NewError(str(err)) from None
     given = options(args)
     if given.date:
         _check_date(given.date, "--date")
@@ -179,7 +183,7 @@ def _option(value: str | None) -> str | None:
 def _family(name: str) -> str:
     # Without a comma the byline does not say which name is the family name:
     # a hyphenated given name ("Lee Ki-Tae") is written after it, else it comes last.
-    tokens = [t for t in name.split() if t.rstrip(".").lower() not in HONORIFICS] or name.split()
+    tokens = [t for t in name.split() if t.rstrip(".").lower() not in vocabulary().honorifics] or name.split()
     if len(tokens) >= 2 and "-" in tokens[-1] and "-" not in tokens[0]:
         return tokens[0]
     return tokens[-1]

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb import capture_lines
 from kb.capture import CaptureError, Given, Kind, read_capture
 from kb.capture_lines import Author
 from kb.dates import PartialDate
@@ -319,3 +320,24 @@ def test_any_capture_is_read_without_losing_a_line(lines: list[str], url: str | 
     if capture.date:
         PartialDate.parse(capture.date)
     assert capture.title is None or capture.title in {p.text for p in capture.paragraphs}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("honorifics: [dr\n", "capture_words.yml: cannot be read (ParserError)"),
+        ("[]\n", "capture_words.yml: honorifics: must be a non-empty list of texts"),
+        ((capture_lines.WORDS_FILE.read_text(encoding="utf-8") + "widget_words: [share, 3]\n"), "capture_words.yml: widget_words: must be"),
+    ],
+    ids=["not-yaml", "not-a-mapping", "a-number-in-a-list"],
+)
+def test_a_broken_word_list_is_a_clear_error(content: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    words = tmp_path / "capture_words.yml"
+    words.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(capture_lines, "WORDS_FILE", words)
+    capture_lines.vocabulary.cache_clear()
+    try:
+        with pytest.raises(CaptureError, match=re.escape(message)):
+            read_capture("A Headline Long Enough\n\nMay 3, 2024\n")
+    finally:
+        capture_lines.vocabulary.cache_clear()
