@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import _QuietHandler
 from tests.browser.support import goto, screenshot, search, wait_for_results
+from tests.conftest import mkdocs_build
+from tests.helpers import CASES
 
 pytestmark = pytest.mark.browser
 
@@ -181,3 +188,32 @@ def test_no_match_says_so(page: Any, site_url: str) -> None:
     search(page, "zzxqv")
     assert page.locator(".md-search-result__meta").inner_text().strip() == "No matching pages"
     assert page.locator(RESULTS).count() == 0
+
+
+@pytest.fixture(scope="module")
+def hostile_url(project_factory: Any) -> Iterator[str]:
+    """A site built from hostile sources, served on 127.0.0.1."""
+    project = project_factory("hostile-search-browser", sources=CASES / "collections" / "hostile")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(project / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_hostile_text_in_results_stays_text(page: Any, hostile_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    goto(page, hostile_url, "/")
+    search(page, "body script Kishida")
+    results = page.locator(".md-search-result__list")
+    assert "<script>alert('title')</script> Kishida and the <b>abductions</b>" in results.inner_text()
+    assert "<script>alert('body script')</script>" in results.inner_text()
+    tags = set(results.evaluate("list => [...list.querySelectorAll('*')].map(e => e.localName)"))
+    assert tags <= {"li", "a", "article", "h2", "p", "mark", "span", "button"}, tags
+    assert dialogs == []
