@@ -9,8 +9,10 @@ from pathlib import Path
 
 from kb import new, summary
 from kb.build import Project, check, generate
+from kb.pages import sitemap
 from kb.problems import InputError
 from kb.site import build_site
+from kb.suggestions import suggest_entities
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -20,9 +22,11 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    _, articles, _ = check(project)
+    _, articles, entities = check(project)
     if args.format == "text":
         print(f"OK: taxonomy.yml and {len(articles)} sources are valid.")
+    for suggestion in suggest_entities(project.root, articles, entities, sitemap.reserved("people")):
+        print(suggestion.format(args.format), file=sys.stdout if args.format == "github" else sys.stderr)
     return 0
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kb.entities import Entities, Entity, no_entities
 from kb.matcher import Matcher
+from kb.sources import Article
 from kb.tagging import Collection, Passage
 
 
@@ -84,6 +85,13 @@ def find_mentions(collection: Collection, entities: Entities) -> Mentions:
             if publisher:
                 publishers[article.id] = publisher
     return Mentions(entities, tuple(mentions), authors, publishers)
+
+
+def resolve_publishers(articles: Iterable[Article], entities: Entities) -> dict[str, str]:
+    """Article id -> the organisation entity its front-matter publisher names, as find_mentions links them."""
+    matchers = [(e, Matcher(e.names, e.exclude, case_sensitive=True)) for e in entities.entities if e.kind == "organisation"]
+    found = {article.id: _publisher(article.publisher, matchers) for article in articles if article.publisher}
+    return {article_id: entity for article_id, entity in found.items() if entity}
 
 
 def _id(entity: Entity | None) -> str | None:
