@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -70,3 +71,13 @@ def test_the_new_article_is_refused_twice(tmp_path: Path) -> None:
         add_contribution(project)
     with pytest.raises(FileExistsError):
         add_contribution(project)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(("target", "npm"), [("serve", False), ("build", False), ("site", False), ("check", False), ("test", True)])
+def test_only_the_tests_need_npm(tmp_path: Path, target: str, npm: bool) -> None:
+    # A dry run on a fresh copy (no .venv, no node_modules): the commands each target would run.
+    fresh = copy_tracked(ROOT, tmp_path / "fresh")
+    plan = subprocess.run(["make", "-n", target], cwd=fresh, capture_output=True, text=True, check=True).stdout
+    assert "pip install" in plan
+    assert ("npm ci" in plan) is npm
