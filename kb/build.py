@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from kb import cache
-from kb.entities import Entities, load_entities
+from kb import cache, clock
+from kb.entities import Entities, read_entities
 from kb.output import WriteReport, write_pages
 from kb.pages import render_pages
 from kb.pages.clashes import find_clashes
-from kb.problems import InputError
-from kb.sources import Article, load_articles, read_article
-from kb.taxonomy import Taxonomy, load_taxonomy
+from kb.problems import Checked, raise_all
+from kb.sources import Article, read_article, read_articles
+from kb.taxonomy import Taxonomy, read_taxonomy
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,21 @@ class Inputs(NamedTuple):
 
 
 def check(project: Project, today: dt.date | None = None, cached: bool = True) -> Inputs:
-    """Validate the taxonomy, every source and the entities; raise InputError listing all problems.
+    """Validate the taxonomy, every source and the entities; raise InputError listing all problems of all of them.
 
+    A broken taxonomy does not hide the sources' problems: they are checked
+    against whatever of it could be read (kb.taxonomy.read_taxonomy).
     With `cached`, sources whose bytes were read before come from the cache.
     """
-    today = today or dt.date.today()
-    taxonomy = load_taxonomy(project.taxonomy)
+    today = today or clock.today()
+    taxonomy = read_taxonomy(project.taxonomy, today=today)
     store = _cache(project, cached)
     store.begin(project.taxonomy, project.entities, today)
-    articles = load_articles(project.sources, taxonomy, today, read=store.reader(read_article))
-    entities = load_entities(project.entities)
-    clashes = find_clashes(project.root, taxonomy, articles, entities)
-    if clashes:
-        raise InputError(clashes)
-    return Inputs(taxonomy, articles, entities)
+    articles = read_articles(project.sources, taxonomy.value, today, read=store.reader(read_article))
+    entities = read_entities(project.entities, taxonomy=taxonomy.value)
+    clashes = Checked(None, tuple(find_clashes(project.root, taxonomy.value, articles.value, entities.value)))
+    raise_all(taxonomy, articles, entities, clashes)
+    return Inputs(taxonomy.value, articles.value, entities.value)
 
 
 def generate(project: Project, today: dt.date | None = None, cached: bool = True) -> WriteReport:

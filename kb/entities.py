@@ -7,10 +7,11 @@ from pathlib import Path
 
 from kb.itemtypes import ITEM_TYPES
 from kb.names import fit_problem
-from kb.problems import InputError, Problem, did_you_mean
+from kb.problems import Checked, Problem, did_you_mean
 from kb.records import FieldReader
-from kb.taxonomy import ID
-from kb.yamlio import Value, YamlError, parse_mapping
+from kb.taxonomy import Taxonomy, id_problem
+from kb.terms import term_problem
+from kb.yamlio import Value, YamlError, line_of, parse_mapping
 
 KINDS = ("person", "organisation")
 FIELDS = ("id", "name", "kind", "author", "role", "ja", "ko", "aliases", "exclude", "family", "given", "publishes")
@@ -72,15 +73,20 @@ def load_entities(path: Path, display: str | None = None) -> Entities:
 
     A project without the file has no entities (and no people pages).
     """
+    return read_entities(path, display).get()
+
+
+def read_entities(path: Path, display: str | None = None, taxonomy: Taxonomy | None = None) -> Checked[Entities]:
+    """The entities of the file, and every problem of it (also names shared with `taxonomy`'s administrations)."""
     where = display or path.name
     if not path.exists():
-        return Entities(where, ())
+        return Checked(Entities(where, ()))
     try:
         entries = {e.key: e for e in parse_mapping(path.read_text(encoding="utf-8-sig"))}
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError([Problem(where, None, "file", f"cannot read the entities: {err}")]) from None
+        return Checked(Entities(where, ()), (Problem(where, None, "file", f"cannot read the entities: {err}"),))
     except YamlError as err:
-        raise InputError([Problem(where, err.line, "yaml", err.message)]) from None
+        return Checked(Entities(where, ()), (Problem(where, err.line, "yaml", err.message),))
     problems: list[Problem] = []
     for key, entry in entries.items():
         if key not in ("ambiguous", "entities"):
@@ -90,32 +96,47 @@ def load_entities(path: Path, display: str | None = None) -> Entities:
     listed = entries.get("entities")
     if listed is None or not isinstance(listed.value, list):
         problems.append(Problem(where, listed.line if listed else None, "entities", "must be a list of entities"))
-        raise InputError(problems)
+        return Checked(Entities(where, (), ambiguous), tuple(problems))
     items = [item for item in listed.value if isinstance(item, dict)]
     if len(items) != len(listed.value):
         problems.append(Problem(where, listed.line, "entities", "every item must be a mapping with an `id:`"))
     entities = [reader.entity(item) for item in items]
-    problems += _cross_problems(where, entities, ambiguous)
-    if problems:
-        raise InputError(problems)
-    return Entities(where, tuple(sorted(entities, key=lambda e: e.id)), ambiguous)
+    problems += _cross_problems(where, entities, ambiguous, reader.found_on)
+    if taxonomy is not None:
+        problems += _taxonomy_problems(where, entities, taxonomy, reader.found_on)
+    return Checked(Entities(where, tuple(sorted(entities, key=lambda e: e.id)), ambiguous), tuple(problems))
 
 
-def _cross_problems(where: str, entities: list[Entity], ambiguous: tuple[str, ...]) -> list[Problem]:
+def _taxonomy_problems(where: str, entities: list[Entity], taxonomy: Taxonomy, lines: dict[str, int]) -> list[Problem]:
+    """An entity may not be named by a word that names an administration (prime ministers live in the taxonomy)."""
+    owner = {alias: admin.id for admin in taxonomy.administrations for alias in (*admin.aliases, admin.name)}
+    return [
+        Problem(where, lines.get(name), f"entities.{entity.id}.aliases",
+                f"'{name}' already names the administration '{owner[name]}' in {taxonomy.path}; prime ministers are administrations, not entities")
+        for entity in entities
+        for name in entity.names
+        if name in owner
+    ]  # fmt: skip
+
+
+def _cross_problems(where: str, entities: list[Entity], ambiguous: tuple[str, ...], lines: dict[str, int]) -> list[Problem]:
     """Problems between entries: shared ids, shared names, ambiguous aliases."""
     problems = []
     seen: set[str] = set()
     owner: dict[str, str] = {}
     for entity in entities:
         if entity.id in seen:
-            problems.append(Problem(where, None, "entities", f"id '{entity.id}' is used twice; ids must be unique"))
+            problems.append(Problem(where, lines.get(entity.id), "entities", f"id '{entity.id}' is used twice; ids must be unique"))
         seen.add(entity.id)
         for name in entity.names:
+            line = lines.get(name)
             if name in ambiguous:
-                problems.append(Problem(where, None, f"entities.{entity.id}.aliases", f"'{name}' names several people; give the full name"))
+                problems.append(Problem(where, line, f"entities.{entity.id}.aliases", f"'{name}' names several people; give the full name"))
+            elif (problem := term_problem(name)) is not None:
+                problems.append(Problem(where, line, f"entities.{entity.id}.aliases", problem))
             if owner.setdefault(name, entity.id) != entity.id:
                 problems.append(
-                    Problem(where, None, f"entities.{entity.id}.aliases", f"'{name}' already names '{owner[name]}'; an alias belongs to one entity")
+                    Problem(where, line, f"entities.{entity.id}.aliases", f"'{name}' already names '{owner[name]}'; an alias belongs to one entity")
                 )
     return problems
 
@@ -126,9 +147,12 @@ class _Reader(FieldReader):
     def entity(self, item: dict[str, Value]) -> Entity:
         raw_id = item.get("id")
         self.context = "entities."
+        self.record = item
         entity_id = raw_id if isinstance(raw_id, str) else str(raw_id)
-        if not isinstance(raw_id, str) or not ID.match(raw_id):
-            self.fail("id", f"must be lowercase ascii words joined by hyphens, got {raw_id!r}")
+        self.found_on.setdefault(entity_id, line_of(item) or 0)
+        problem = id_problem(raw_id) if isinstance(raw_id, str) else "must be lowercase ascii words joined by hyphens"
+        if problem:
+            self.fail("id", f"{problem}, got {raw_id!r}")
         self.context = f"entities.{entity_id}."
         for key in item:
             if key not in FIELDS:

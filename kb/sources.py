@@ -10,15 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kb import clock
 from kb.dates import PartialDate
 from kb.discover import Unreadable, find_sources, read_regular
 from kb.itemtypes import ITEM_TYPES, MEANING
 from kb.names import Name, from_comma, from_mapping
-from kb.problems import InputError, Problem, did_you_mean
-from kb.taxonomy import ID, Taxonomy
+from kb.problems import Checked, Problem, did_you_mean
+from kb.taxonomy import ID, MAX_ID_LENGTH, Taxonomy
+from kb.text import clean_body, first_hidden, hidden_problem, name
 from kb.yamlio import Entry, Value, YamlError, parse_mapping
 
 MAX_BYTES = 1_000_000
+# Front matter holds a dozen one-line fields; a longer one is a pasted article or
+# a lost closing `---`, and is reported as such.
 MAX_FRONT_MATTER_LINES = 200
 EARLIEST_YEAR = 1945
 FIELDS = (
@@ -26,8 +30,8 @@ FIELDS = (
     "affiliation", "summary", "rights", "administrations", "themes", "type",
 )  # fmt: skip
 REQUIRED = ("title", "authors", "publisher", "date")
+_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 Fail = Callable[[int | None, str, str], None]
 # read_article's signature: the build may pass a caching reader in its place.
 Reader = Callable[[Path, str, Taxonomy, dt.date, list[Problem]], "Article | None"]
@@ -74,8 +78,17 @@ class Article:
 
 def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = None, read: Reader | None = None) -> tuple[Article, ...]:
     """Read every `*.md` in `directory` (with `read`, read_article by default); raise InputError listing every problem of every file."""
+    return read_articles(directory, taxonomy, today, read).get()
+
+
+def read_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = None, read: Reader | None = None) -> Checked[tuple[Article, ...]]:
+    """Every valid article of `directory` and every problem of every file (with `read`, read_article by default).
+
+    `today` defaults to the latest date anywhere on Earth (kb.clock), so the
+    result never depends on the machine's time zone.
+    """
     read = read or read_article
-    today = today or dt.date.today()
+    today = today or clock.today()
     problems: list[Problem] = []
     articles: list[Article] = []
     found_files = find_sources(directory, MAX_BYTES)
@@ -88,9 +101,16 @@ def load_articles(directory: Path, taxonomy: Taxonomy, today: dt.date | None = N
         if article is not None and not found:
             articles.append(article)
     problems += _collection_problems(articles)
-    if problems:
-        raise InputError(problems)
-    return tuple(sorted(articles, key=lambda a: (a.date.key, a.id)))
+    problems += _unchecked_notes(taxonomy, problems)
+    return Checked(tuple(sorted(articles, key=lambda a: (a.date.key, a.id))), tuple(problems))
+
+
+def _unchecked_notes(taxonomy: Taxonomy, problems: list[Problem]) -> list[Problem]:
+    """Say which checks were skipped because the taxonomy is broken."""
+    return [
+        Problem(taxonomy.path, None, section, f"has errors, so the sources' `{section}:` lists were not checked against it; fix it and run check again", "note")
+        for section in sorted(taxonomy.unchecked)
+    ]
 
 
 def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
@@ -102,6 +122,8 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
     article_id = path.stem
     if not ID.match(article_id):
         fail(None, "file name", f"'{path.name}' is not a valid id: use lowercase ascii words joined by hyphens, e.g. '2014-06-maslow-pragmatism-returns.md'")
+    elif len(article_id) > MAX_ID_LENGTH:
+        fail(None, "file name", f"is {len(article_id)} characters long without `.md`, more than the {MAX_ID_LENGTH} an id may have; shorten it")
     text = _read_text(path, fail)
     if text is None:
         return None
@@ -109,16 +131,15 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
     if split is None:
         return None
     front, body, body_line = split
+    if not _visible_front_matter(front, fail):
+        return None
     try:
         entries = parse_mapping(front, first_line=2)
     except YamlError as err:
         fail(err.line, "front matter", err.message)
         return None
     fields = _Fields(entries, fail, taxonomy, today)
-    for offset, line in enumerate(body.split("\n")):
-        if _CONTROL.search(line.replace("\t", " ")):
-            fail(body_line + offset, "body", "contains control characters (invisible bytes); remove them")
-            break
+    body = _clean_body(body, body_line, fail)
     blocks = _blocks(body, body_line)
     if not any(b.kind == "paragraph" for b in blocks):
         fail(body_line, "body", "the article has no text; paste the article's paragraphs after the closing `---`, separated by blank lines")
@@ -144,16 +165,50 @@ def _read_text(path: Path, fail: Fail) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _visible_front_matter(front: str, fail: Fail) -> bool:
+    """Report every front-matter line holding a hidden character, under the field it is on; True if none."""
+    clean = True
+    field = "front matter"
+    for offset, line in enumerate(front.split("\n")):
+        key = _KEY.match(line)
+        field = key.group(1) if key else field if line.startswith((" ", "\t")) else "front matter"
+        found = first_hidden(line, allow_line_breaks=True)
+        if found:
+            fail(offset + 2, field, f"contains {name(found[1])} at character {found[0] + 1} of the line, an invisible or control character; delete it")
+            clean = False
+    return clean
+
+
+def _clean_body(body: str, first_line: int, fail: Fail) -> str:
+    """The body without invisible format characters, so that what is tagged and quoted is what is seen.
+
+    The first line holding a character that cannot simply be removed (a bidi
+    control, a control or unassigned character) is reported.
+    """
+    lines = body.split("\n")
+    for offset, line in enumerate(lines):
+        cleaned, problem = clean_body(line)
+        if problem:
+            fail(first_line + offset, "body", problem)
+            break
+        lines[offset] = cleaned
+    return "\n".join(lines)
+
+
 def _split_front_matter(text: str, fail: Fail) -> tuple[str, str, int] | None:
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         fail(1, "front matter", "missing; the file must start with a line `---`, then `key: value` lines, then a line `---`")
         return None
-    for index, line in enumerate(lines[1 : MAX_FRONT_MATTER_LINES + 1], start=1):
-        if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    fail(1, "front matter", "not closed; add a line `---` after the last `key: value` line")
-    return None
+    index = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    if index is None:
+        fail(1, "front matter", "not closed; add a line `---` after the last `key: value` line")
+        return None
+    if index - 1 > MAX_FRONT_MATTER_LINES:
+        fail(1, "front matter", f"is {index - 1} lines long (closed on line {index + 1}), more than the {MAX_FRONT_MATTER_LINES} allowed; "
+             "keep one line per field, the article's text goes after the closing `---`")  # fmt: skip
+        return None
+    return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
 
 
 def _blocks(body: str, first_line: int) -> tuple[Block, ...]:
@@ -231,8 +286,9 @@ class _Fields:
 
     def _line_text(self, key: str, value: str) -> str | None:
         folded = " ".join(value.split())
-        if _CONTROL.search(value.replace("\n", " ").replace("\t", " ")):
-            self.fail(self.line(key), key, "contains control characters; remove them")
+        problem = hidden_problem(value, allow_line_breaks=True)
+        if problem:
+            self.fail(self.line(key), key, problem)
             return None
         if not folded:
             self.fail(self.line(key), key, "must not be empty")
@@ -302,10 +358,13 @@ class _Fields:
         except ValueError as err:
             self.fail(self.line("date"), "date", f"{err}" if isinstance(value, str) else f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {_describe(value)}")
             return PartialDate(1)
-        if date.first_day > self.today:
-            self.fail(self.line("date"), "date", f"{date.iso()} is in the future; give the publication date")
-        elif date.year < EARLIEST_YEAR:
+        # The year first: year 0 has no calendar days to compare with today.
+        if date.year < EARLIEST_YEAR:
             self.fail(self.line("date"), "date", f"{date.iso()} is before {EARLIEST_YEAR}; check the year")
+            return PartialDate(EARLIEST_YEAR)
+        if date.first_day > self.today:
+            today = self.today.isoformat()
+            self.fail(self.line("date"), "date", f"{date.iso()} is in the future (today is {today} in UTC+14, the latest time zone); give the publication date")
         return date
 
     def url(self) -> str | None:
@@ -321,7 +380,8 @@ class _Fields:
     def ids(self, key: str, known: tuple[str, ...]) -> tuple[str, ...]:
         ids = self.texts(key)
         for tag in ids:
-            if tag not in known:
+            # A broken taxonomy section may have lost entries: an id not found there is not this file's fault.
+            if tag not in known and key not in self.taxonomy.unchecked:
                 hint = did_you_mean(tag, known)
                 self.fail(self.line(key), key, f"unknown {key[:-1]} '{tag}'{hint} ({key} are defined in {self.taxonomy.path})")
         return tuple(sorted(set(ids) & set(known)))

@@ -5,14 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
-from kb.problems import InputError, Problem, did_you_mean
+from kb import clock
+from kb.problems import Checked, Problem, did_you_mean
 from kb.records import FieldReader
 from kb.rules import Rules, read_rules
-from kb.yamlio import Entry, Value, YamlError, parse_mapping
+from kb.terms import term_problem
+from kb.yamlio import Entry, Value, YamlError, line_of, parse_mapping
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids name files (articles/<id>.md, <id>.bib, site/articles/<id>/index.html) and the
+# temporary files written next to them; 100 leaves room within the usual 255-byte
+# limit of a file name for any suffix.
+MAX_ID_LENGTH = 100
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def id_problem(value: str) -> str | None:
+    """Why `value` cannot be an id (of an article, administration, theme or entity), or None."""
+    if not ID.match(value):
+        return "must be lowercase ascii words joined by hyphens"
+    if len(value) > MAX_ID_LENGTH:
+        return f"must be at most {MAX_ID_LENGTH} characters long (ids name files; this one has {len(value)})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,8 @@ class Taxonomy:
     administrations: tuple[Administration, ...]
     themes: tuple[Theme, ...]
     rules: Rules = field(default_factory=Rules)  # article-context rules (kb/rules.py)
+    # Sections that lost entries to errors: ids missing from them are not checked elsewhere.
+    unchecked: frozenset[str] = frozenset()
 
     def administration(self, admin_id: str) -> Administration:
         """The administration with this id."""
@@ -81,18 +100,28 @@ class Taxonomy:
         return next((a for a in self.administrations if any(t.covers(day) for t in a.terms)), None)
 
 
-def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
+def load_taxonomy(path: Path, display: str | None = None, today: dt.date | None = None) -> Taxonomy:
     """Read and validate the taxonomy file; raise InputError listing every problem."""
+    return read_taxonomy(path, display, today).get()
+
+
+def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None = None) -> Checked[Taxonomy]:
+    """As much of the taxonomy as could be read, and every problem of the file.
+
+    Entries with errors are kept when their id could be read, so that sources can
+    still be checked against them; a section that lost entries is marked unchecked.
+    """
     where = display or path.name
     problems: list[Problem] = []
+    broken = Taxonomy(where, (), (), unchecked=frozenset({"administrations", "themes"}))
     try:
         entries = {e.key: e for e in parse_mapping(path.read_text(encoding="utf-8-sig"))}
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError([Problem(where, None, "file", f"cannot read the taxonomy: {err}")]) from None
+        return Checked(broken, (Problem(where, None, "file", f"cannot read the taxonomy: {err}"),))
     except YamlError as err:
-        raise InputError([Problem(where, err.line, "yaml", err.message)]) from None
+        return Checked(broken, (Problem(where, err.line, "yaml", err.message),))
 
-    reader = _Reader(where, problems)
+    reader = _Reader(where, problems, today or clock.today())
     admins = tuple(reader.administration(v) for v in reader.items(entries, "administrations"))
     themes = tuple(reader.theme(v) for v in reader.items(entries, "themes"))
     # Ids name pages and anchors, and a paragraph's tags mix both kinds: one id, one meaning.
@@ -100,41 +129,94 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
     seen: set[str] = set()
     for kind, items in (("administrations", admins), ("themes", themes)):
         for item in items:
+            line = reader.lines.get((kind, item.id))
             if item.id in seen:
-                problems.append(Problem(where, None, f"{kind}.{item.id}", "id is used twice; ids must be unique across administrations and themes"))
+                problems.append(Problem(where, line, f"{kind}.{item.id}", "id is used twice; ids must be unique across administrations and themes"))
             seen.add(item.id)
     theme_ids = {t.id for t in themes}
     for theme in themes:
         for other in theme.related:
-            if other not in theme_ids:
+            line = reader.found_on.get(other) or reader.lines.get(("themes", theme.id))
+            if other == theme.id:
+                problems.append(Problem(where, line, f"themes.{theme.id}.related", "names the theme itself; list other themes only"))
+            elif other not in theme_ids:
                 hint = did_you_mean(other, theme_ids)
-                problems.append(Problem(where, None, f"themes.{theme.id}.related", f"unknown theme '{other}'{hint}"))
+                problems.append(Problem(where, line, f"themes.{theme.id}.related", f"unknown theme '{other}'{hint}"))
     rules = read_rules(entries["rules"].value if "rules" in entries else None, where, theme_ids, problems)
-    if problems:
-        raise InputError(problems)
-    ordered = tuple(sorted(admins, key=lambda a: a.terms[0].start if a.terms else dt.date.min))
-    return Taxonomy(where, ordered, themes, rules)
+    problems += _term_problems(where, admins, reader.lines)
+    problems += _alias_problems(where, admins, reader.found_on)
+    ordered = tuple(sorted(admins, key=lambda a: (a.terms[0].start if a.terms else dt.date.min, a.id)))
+    return Checked(Taxonomy(where, ordered, themes, rules, unchecked=frozenset(reader.lost)), tuple(problems))
+
+
+def _term_problems(where: str, admins: tuple[Administration, ...], lines: dict[tuple[str, str], int]) -> list[Problem]:
+    """Terms of office must follow one another: no overlap, no shared first day, only the latest open."""
+    problems = []
+    terms = sorted((term.start, term.end or dt.date.max, admin.id) for admin in admins for term in admin.terms)
+    for (start, end, admin_id), (next_start, _, next_id) in pairwise(terms):
+        name, line = f"administrations.{next_id}.terms", lines.get(("administrations", next_id))
+        if next_start == start:
+            message = f"a term starts on {start}, the day a term of '{admin_id}' starts; one administration takes office per day"
+            problems.append(Problem(where, line, name, message))
+        elif end == dt.date.max:
+            message = (
+                f"the term from {start} has no end (`to: null`), but '{next_id}' took office on {next_start}; "
+                "give the day it ended (only the latest term may be open)"
+            )
+            problems.append(Problem(where, lines.get(("administrations", admin_id)), f"administrations.{admin_id}.terms", message))
+        elif next_start < end:
+            message = f"a term starting {next_start} overlaps the term of '{admin_id}' ({start} to {end}); a term starts on or after the previous one's end"
+            problems.append(Problem(where, line, name, message))
+    return problems
+
+
+def _alias_problems(where: str, admins: tuple[Administration, ...], lines: dict[str, int]) -> list[Problem]:
+    """An alias names one administration only."""
+    problems = []
+    owner: dict[str, str] = {}
+    for admin in admins:
+        for alias in admin.aliases:
+            if owner.setdefault(alias, admin.id) != admin.id:
+                problems.append(
+                    Problem(where, lines.get(alias), f"administrations.{admin.id}.aliases",
+                            f"'{alias}' already names '{owner[alias]}'; an alias belongs to one administration")
+                )  # fmt: skip
+    return problems
 
 
 class _Reader(FieldReader):
     """Reads administrations and themes."""
 
+    def __init__(self, where: str, problems: list[Problem], today: dt.date) -> None:
+        super().__init__(where, problems)
+        self.today = today
+        self.lost: set[str] = set()  # sections that lost an entry
+        self.lines: dict[tuple[str, str], int] = {}  # (section, id) -> line of the entry
+        self.section = ""
+
     def items(self, entries: dict[str, Entry], key: str) -> list[dict[str, Value]]:
+        self.section = key
         entry = entries.get(key)
         if entry is None or not isinstance(entry.value, list):
             self.fail(key, f"must be a list of {key}", entry.line if entry else None)
+            self.lost.add(key)
             return []
         good = [item for item in entry.value if isinstance(item, dict)]
         if len(good) != len(entry.value):
             self.fail(key, "every item must be a mapping with an `id:`", entry.line)
+            self.lost.add(key)
         return good
 
     def ident(self, item: dict[str, Value]) -> str:
         value = item.get("id")
-        self.context = ""
-        if not isinstance(value, str) or not ID.match(value):
-            self.fail("id", f"must be lowercase ascii words joined by hyphens, got {value!r}")
+        self.context = f"{self.section}."
+        self.record = item
+        problem = id_problem(value) if isinstance(value, str) else "must be a text"
+        if problem or not isinstance(value, str):
+            self.fail("id", f"{problem}, got {value!r}")
+            self.lost.add(self.section)
             return str(value)
+        self.lines.setdefault((self.section, value), line_of(item) or 0)
         return value
 
     def administration(self, item: dict[str, Value]) -> Administration:
@@ -146,11 +228,22 @@ class _Reader(FieldReader):
             ja=self.text(item, "ja", required=False),
             ko=self.text(item, "ko", required=False),
             terms=self.terms(item.get("terms")),
-            aliases=self.words(item, "aliases", required=True),
+            aliases=self.terms_of(item, "aliases", required=True),
             exclude=self.words(item, "exclude"),
         )
         self.context = ""
         return admin
+
+    def terms_of(self, item: dict[str, Value], key: str, required: bool = False, wildcard: bool = False) -> tuple[str, ...]:
+        """Matching terms (aliases, phrases): each must name something specific."""
+        good = []
+        for term in self.words(item, key, required):
+            problem = term_problem(term, wildcard)
+            if problem:
+                self.fail(key, problem, self.found_on.get(term))
+            else:
+                good.append(term)
+        return tuple(good)
 
     def terms(self, value: Value) -> tuple[Term, ...]:
         if not isinstance(value, list) or not value:
@@ -159,23 +252,32 @@ class _Reader(FieldReader):
         terms = []
         for term in value:
             if not isinstance(term, dict):
-                self.fail("terms", "every term must be a mapping {from: ..., to: ...}")
+                self.fail("terms", "every term must be a mapping {from: ..., to: ...}", line_of(term))
                 continue
-            start, end = self.day(term.get("from"), "from"), self.day(term.get("to"), "to", optional=True)
+            line = line_of(term)
+            start, end = self.day(term.get("from"), "from", line), self.day(term.get("to"), "to", line, optional=True)
             if start and (end is None or end > start):
                 terms.append(Term(start, end))
+            elif start and end == start:
+                self.fail("terms", f"term ends on the day it starts ({start}); give the day it ended", line)
             elif start and end:
-                self.fail("terms", f"term ends ({end}) before it starts ({start})")
+                self.fail("terms", f"term ends ({end}) before it starts ({start})", line)
         return tuple(terms)
 
-    def day(self, value: Value, key: str, optional: bool = False) -> dt.date | None:
+    def day(self, value: Value, key: str, line: int | None, optional: bool = False) -> dt.date | None:
         if value is None and optional:
             return None
+        # Only YYYY-MM-DD: fromisoformat alone also takes week dates (2024-W05-1) and 20240131.
         try:
-            return dt.date.fromisoformat(str(value))
+            day = dt.date.fromisoformat(value) if isinstance(value, str) and _DAY.match(value) else None
         except ValueError:
-            self.fail(f"terms.{key}", f"must be a date YYYY-MM-DD, got {value!r}")
+            day = None
+        if day is None:
+            self.fail(f"terms.{key}", f"must be a calendar date YYYY-MM-DD, got {value!r}", line)
+        elif day > self.today:
+            self.fail(f"terms.{key}", f"{day} is in the future (today is {self.today} in UTC+14); a term in office has `to: null`", line)
             return None
+        return day
 
     def theme(self, item: dict[str, Value]) -> Theme:
         theme_id = self.ident(item)
@@ -186,7 +288,7 @@ class _Reader(FieldReader):
             ja=self.text(item, "ja", required=False),
             ko=self.text(item, "ko", required=False),
             description=self.text(item, "description") or "",
-            phrases=self.words(item, "phrases", required=True),
+            phrases=self.terms_of(item, "phrases", required=True, wildcard=True),
             exclude=self.words(item, "exclude"),
             related=self.words(item, "related"),
         )
