@@ -139,7 +139,7 @@ def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
             line = reader.found_on.get(other) or reader.lines.get(("themes", theme.id))
             if other == theme.id:
                 problems.append(Problem(where, line, f"themes.{theme.id}.related", "names the theme itself; list other themes only"))
-            elif other not in theme_ids:
+            elif other not in theme_ids and "themes" not in reader.lost:
                 hint = did_you_mean(other, theme_ids)
                 problems.append(Problem(where, line, f"themes.{theme.id}.related", f"unknown theme '{other}'{hint}"))
     rules = read_rules(entries["rules"].value if "rules" in entries else None, where, theme_ids, problems)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from kb.pages import Page, facets, sitemap
 from kb.pages.citations import FORMATS, meta_tags, reference
 from kb.pages.entities import author_links
-from kb.pages.markup import admin_label, attr, authors, front_matter, full_citation, text
+from kb.pages.markup import admin_label, attr, authors, external_link, front_matter, full_citation, text
 from kb.pages.plan import Plan
 from kb.tagging import Passage, TaggedArticle
 
@@ -50,7 +50,7 @@ def article_page(plan: Plan, tagged: TaggedArticle) -> str:
     ]
     if article.series:
         lines.append(f"- **Series:** {text(article.series)}")
-    lines.append(f"- **Original:** <{article.url}>" if article.url else "- **Original:** address unknown")
+    lines.append(f"- **Original:** {external_link(article.url)}" if article.url else "- **Original:** address unknown")
     if article.rights:
         lines.append(f"- **Rights:** {text(article.rights)}")
     if article.title.startswith("[") and article.title.endswith("]"):

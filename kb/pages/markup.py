@@ -12,23 +12,36 @@ from kb.pages import sitemap
 from kb.sources import Article
 from kb.tagging import Passage
 from kb.taxonomy import Administration
+from kb.text import strip_hidden
 
 # Backslash escapes that Python-Markdown (with tables and attr_list) honours:
 # together with HTML-escaping they make any source text render as plain text.
-_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+_INLINE = re.compile(r"([\\`*_{}\[\]|#])")
 _LINE_START = re.compile(r"^(?:([#+\-])|(\d+)([.)]))")
 
 
-# Control characters never reach Markdown: \x02 and \x03 are Python-Markdown's
-# own placeholder markers, which could smuggle stashed HTML back in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Inside an address only these stay as they are; every other character is written
+# as a character reference, which no Markdown pattern (link, image, emphasis,
+# autolink, escape) can match, and which the browser reads back as that character.
+_URL_PLAIN = re.compile(r"[A-Za-z0-9/:.\-]")
 
 
 def text(value: str) -> str:
-    """Source text as inert Markdown: shown verbatim, never markup, HTML or a link."""
-    plain = " ".join(_CONTROL.sub("", value).split())
+    """Source text as inert Markdown: shown verbatim, never markup, HTML or a link.
+
+    Hidden characters never reach Markdown (\x02 and \x03 are Python-Markdown's own
+    placeholder markers, which could smuggle stashed HTML back in); `#` is escaped
+    so that a title ending in `#` keeps it in a heading.
+    """
+    plain = " ".join(strip_hidden(value).split())
     escaped = _INLINE.sub(r"\\\1", html.escape(plain, quote=False))
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def external_link(url: str) -> str:
+    """An address as exactly one link to exactly that address, shown as itself (a checked http(s) URL)."""
+    encoded = "".join(c if _URL_PLAIN.fullmatch(c) else f"&#{ord(c)};" for c in url)
+    return f'<a href="{encoded}">{encoded}</a>'
 
 
 def attr(value: str) -> str:
