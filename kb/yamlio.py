@@ -74,10 +74,14 @@ class Text(str):
 
     line: int
 
-    def __new__(cls, value: str, line: int) -> Text:
+    def __new__(cls, value: str, line: int = 0) -> Text:
         text = super().__new__(cls, value)
         text.line = line
         return text
+
+    def __reduce__(self) -> tuple[type[Text], tuple[str, int]]:
+        # A Text may travel inside cached results; it pickles as itself, line and all.
+        return (Text, (str(self), self.line))
 
 
 class Items(list[Value]):
