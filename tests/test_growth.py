@@ -30,6 +30,13 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return add_contribution(copy_tracked(ROOT, tmp_path_factory.mktemp("grown") / "repo"))
 
 
+def test_live_tree_is_valid(tmp_path: Path) -> None:
+    # What a test may say of the live collection: it is valid (the strict build is the grown copy's, below).
+    result = run_cli("check", cwd=copy_tracked(ROOT, tmp_path / "live"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"OK: taxonomy.yml and {LIVE} sources are valid.\n"
+
+
 def test_grown_copy_passes_check_with_one_more_source(grown: Path) -> None:
     result = run_cli("check", cwd=grown)
     assert result.returncode == 0, result.stderr
