@@ -67,6 +67,7 @@ def vocabulary() -> Vocabulary:
         credit_end=re.compile(
             rf"(?:[\[(](?:[^\])]*\bphoto\b[^\])]*|(?:{_alternatives(lists['photo_credits'])})(?: Photo| Images)?)[\])]"
             r"|(?:^|[.!?]\s+)(?:photo(?:graph)?s?|image)\s*(?:by|courtesy of|credit)\b[^.]*\.?|\|"
+            r"|\b\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}"  # "2023.9.14/News1"
             r"|(?-i:\b[A-Z]{2,}(?: [A-Z]{2,})* (?:PHOTOS?|FILE PHOTO))|(?-i:[.!?][\"”’]?\s+[A-Z][\w&/-]*(?:\s[A-Z][\w&/-]*){0,3}))"
             r"(?:\s*\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?)?$",
             re.IGNORECASE,
