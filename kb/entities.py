@@ -107,11 +107,11 @@ def read_entities(path: Path, display: str | None = None, taxonomy: Taxonomy | N
     return Checked(Entities(where, tuple(sorted(entities, key=lambda e: e.id)), ambiguous), tuple(problems))
 
 
-def _taxonomy_problems(where: str, entities: list[Entity], taxonomy: Taxonomy, lines: dict[str, int]) -> list[Problem]:
+def _taxonomy_problems(where: str, entities: list[Entity], taxonomy: Taxonomy, lines: dict[tuple[str, str], int]) -> list[Problem]:
     """An entity may not be named by a word that names an administration (prime ministers live in the taxonomy)."""
     owner = {alias: admin.id for admin in taxonomy.administrations for alias in (*admin.aliases, admin.name)}
     return [
-        Problem(where, lines.get(name), f"entities.{entity.id}.aliases",
+        Problem(where, lines.get((f"entities.{entity.id}.", name)), f"entities.{entity.id}.aliases",
                 f"'{name}' already names the administration '{owner[name]}' in {taxonomy.path}; prime ministers are administrations, not entities")
         for entity in entities
         for name in entity.names
@@ -119,17 +119,17 @@ def _taxonomy_problems(where: str, entities: list[Entity], taxonomy: Taxonomy, l
     ]  # fmt: skip
 
 
-def _cross_problems(where: str, entities: list[Entity], ambiguous: tuple[str, ...], lines: dict[str, int]) -> list[Problem]:
+def _cross_problems(where: str, entities: list[Entity], ambiguous: tuple[str, ...], lines: dict[tuple[str, str], int]) -> list[Problem]:
     """Problems between entries: shared ids, shared names, ambiguous aliases."""
     problems = []
     seen: set[str] = set()
     owner: dict[str, str] = {}
     for entity in entities:
         if entity.id in seen:
-            problems.append(Problem(where, lines.get(entity.id), "entities", f"id '{entity.id}' is used twice; ids must be unique"))
+            problems.append(Problem(where, lines.get(("entities.", entity.id)), "entities", f"id '{entity.id}' is used twice; ids must be unique"))
         seen.add(entity.id)
         for name in entity.names:
-            line = lines.get(name)
+            line = lines.get((f"entities.{entity.id}.", name))
             if name in ambiguous:
                 problems.append(Problem(where, line, f"entities.{entity.id}.aliases", f"'{name}' names several people; give the full name"))
             elif (problem := term_problem(name)) is not None:
@@ -149,7 +149,7 @@ class _Reader(FieldReader):
         self.context = "entities."
         self.record = item
         entity_id = raw_id if isinstance(raw_id, str) else str(raw_id)
-        self.found_on.setdefault(entity_id, line_of(item) or 0)
+        self.found_on.setdefault(("entities.", entity_id), line_of(item) or 0)
         problem = id_problem(raw_id) if isinstance(raw_id, str) else "must be lowercase ascii words joined by hyphens"
         if problem:
             self.fail("id", f"{problem}, got {raw_id!r}")

@@ -15,7 +15,7 @@ class FieldReader:
         self.problems = problems
         self.context = ""  # prefix of field names, e.g. "themes.abductions."
         self.record: Value = None  # the entry being read, for the line of its fields
-        self.found_on: dict[str, int] = {}  # each text read -> the first line it is on, for later checks
+        self.found_on: dict[tuple[str, str], int] = {}  # (context, text read) -> its line, for checks across entries
 
     def fail(self, field: str, message: str, line: int | None = None) -> None:
         """Record a problem with the current field (at `line`, else the line of the field in the current record)."""
@@ -50,5 +50,5 @@ class FieldReader:
             self.fail(key, problem, line_of(value))
             return None
         cleaned = " ".join(value.split())
-        self.found_on.setdefault(cleaned, line_of(value) or line_of(self.record) or 0)
+        self.found_on.setdefault((self.context, cleaned), line_of(value) or line_of(self.record) or 0)
         return cleaned

@@ -136,7 +136,7 @@ def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
     theme_ids = {t.id for t in themes}
     for theme in themes:
         for other in theme.related:
-            line = reader.found_on.get(other) or reader.lines.get(("themes", theme.id))
+            line = reader.found_on.get((f"themes.{theme.id}.", other)) or reader.lines.get(("themes", theme.id))
             if other == theme.id:
                 problems.append(Problem(where, line, f"themes.{theme.id}.related", "names the theme itself; list other themes only"))
             elif other not in theme_ids and "themes" not in reader.lost:
@@ -170,7 +170,7 @@ def _term_problems(where: str, admins: tuple[Administration, ...], lines: dict[t
     return problems
 
 
-def _alias_problems(where: str, admins: tuple[Administration, ...], lines: dict[str, int]) -> list[Problem]:
+def _alias_problems(where: str, admins: tuple[Administration, ...], lines: dict[tuple[str, str], int]) -> list[Problem]:
     """An alias names one administration only."""
     problems = []
     owner: dict[str, str] = {}
@@ -178,7 +178,7 @@ def _alias_problems(where: str, admins: tuple[Administration, ...], lines: dict[
         for alias in admin.aliases:
             if owner.setdefault(alias, admin.id) != admin.id:
                 problems.append(
-                    Problem(where, lines.get(alias), f"administrations.{admin.id}.aliases",
+                    Problem(where, lines.get((f"administrations.{admin.id}.", alias)), f"administrations.{admin.id}.aliases",
                             f"'{alias}' already names '{owner[alias]}'; an alias belongs to one administration")
                 )  # fmt: skip
     return problems
@@ -240,7 +240,7 @@ class _Reader(FieldReader):
         for term in self.words(item, key, required):
             problem = term_problem(term, wildcard)
             if problem:
-                self.fail(key, problem, self.found_on.get(term))
+                self.fail(key, problem, self.found_on.get((self.context, term)))
             else:
                 good.append(term)
         return tuple(good)

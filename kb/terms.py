@@ -11,6 +11,7 @@ COMMON_WORDS = Path(__file__).with_name("common_words.txt")
 MIN_LETTERS = 3
 # Japanese and Korean terms match anywhere; one character is never enough (菅 is Kan and Suga).
 MIN_CJK = 2
+_ARTICLES = ("the", "a", "an")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -32,6 +33,9 @@ def term_problem(term: str, wildcard: bool = False) -> str | None:
             return f"{term!r} is a single character, which stands for several names and words; give the full name"
     elif sum(c.isalnum() for c in stem) < MIN_LETTERS:
         return f"{term!r} is shorter than {MIN_LETTERS} letters and would match unrelated words and abbreviations; give a longer form"
-    if " ".join(stem.split()).casefold() in common_words():
-        return f"{term!r} is a common word that occurs in almost every article (see {COMMON_WORDS.name}); give a more specific form"
+    folded = " ".join(stem.split()).casefold()
+    # "The government" is as common as "government".
+    first, _, rest = folded.partition(" ")
+    if folded in common_words() or (first in _ARTICLES and rest in common_words()):
+        return f"{term!r} is a common word or phrase that occurs in almost every article (see {COMMON_WORDS.name}); give a more specific form"
     return None
