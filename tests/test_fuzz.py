@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -200,3 +201,39 @@ def test_hostile_taxonomies_and_entities_give_a_site_or_clear_errors(taxonomy: d
 @given(FRAGMENTS, FRAGMENTS)
 def test_any_taxonomy_text_gives_clear_errors(taxonomy: str, entities: str) -> None:
     _check_then_publish(f"administrations:\n{taxonomy}\nthemes:\n  - id: x\n{taxonomy}", f"entities:\n{entities}")
+
+
+# --- sources that pass check are published, and their feed is XML --------------------
+
+URL_TAILS = st.lists(st.sampled_from([*"aZ09-._~%!$&'()*+,;=:@/?#[]", "![x](https://evil.example/i.png)", "](javascript:alert(1))"]), max_size=12)
+# Values that pass check yet mean something to Markdown, HTML, YAML or XML, mixed with arbitrary text.
+SHOWN = st.one_of(
+    st.sampled_from(["C# notes #", "A & B <b>bold</b>", "[x](javascript:alert(1))", "![i](https://evil.example/x.png)", "{{ config }}", "]]>", "Kim Jong Un"]),
+    FRAGMENTS,
+)
+PUBLISHED = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PUBLISHED
+@given(SHOWN, st.lists(SHOWN, max_size=3), SHOWN, st.one_of(st.none(), URL_TAILS.map(lambda t: "https://example.org/" + "".join(t))), SHOWN)
+def test_sources_that_pass_check_are_published_with_a_well_formed_feed(
+    title: str, authors: list[str], publisher: str, url: str | None, body: str
+) -> None:
+    front = {"title": title, "authors": authors, "publisher": publisher or None, "date": "2024-03", "url": url}
+    source = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\nKishida spoke of the abductions.\n\n" + body + "\n"
+    project = Path(tempfile.mkdtemp(prefix="kb-fuzz-publish-"))
+    (project / "sources").mkdir()
+    (project / "sources" / "2024-fuzz.md").write_text(source, encoding="utf-8")
+    shutil.copy(ROOT / "taxonomy.yml", project / "taxonomy.yml")
+    try:
+        inputs = check(Project(project), TODAY, cached=False)
+    except InputError as err:
+        shutil.rmtree(project)
+        assert all(p.path == "sources/2024-fuzz.md" and p.message for p in err.problems)
+        return
+    try:
+        publish(Project(project), inputs, cached=False)
+        feed = ET.parse(project / "docs" / "explore" / "feed.xml").getroot()
+        assert {e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")} >= {inputs.articles[0].title}
+    finally:
+        shutil.rmtree(project)
