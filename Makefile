@@ -16,7 +16,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 serve: $(VENV)/.installed  ## install, generate and serve the site with live reload
-	$(PY) -m mkdocs serve
+	$(PY) -m mkdocs serve --dirty
 
 test: $(VENV)/.installed node_modules/.installed  ## install and run every test (browser tests need /usr/bin/chromium)
 	$(PY) -m ruff check .

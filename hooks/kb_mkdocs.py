@@ -1,10 +1,19 @@
-"""MkDocs hooks: run the generator before each build, sanitise generated pages after rendering."""
+"""MkDocs hooks: run the generator before each build, sanitise generated pages after rendering.
+
+In `mkdocs serve` the hook also keeps the preview loop at one build per save:
+the generated folders are not watched (the generator writes them during the
+build, and watching them made every save build twice), and the generator's
+modules are imported again when its code changed.
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -14,31 +23,84 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # hooks are loaded by path, not as part of the package
     sys.path.insert(0, str(ROOT))
 
-from kb.build import Project, check, publish, source_date_epoch  # noqa: E402
-from kb.pages import OWNED  # noqa: E402
-from kb.problems import InputError  # noqa: E402
-from kb.sanitize import sanitize  # noqa: E402
+
+def _kb(module: str) -> Any:
+    """A module of the generator, as currently loaded."""
+    return importlib.import_module(module)
+
+
+def _forget_changed_generator() -> None:
+    # `mkdocs serve` loads this hook once, and Python keeps the kb modules it
+    # imported first: without this, an edit of the generator would be watched,
+    # rebuilt with the old code, and cached under the new code's hash.
+    loaded = sys.modules.get("kb.cache")
+    if loaded is not None and loaded.code_hash() != loaded.LOADED_CODE:
+        for name in [n for n in sys.modules if n == "kb" or n.startswith("kb.")]:
+            del sys.modules[name]
+
 
 # A date given by whoever runs the build wins; otherwise each build (including
 # each `mkdocs serve` reload) stamps the sitemap with the newest article's date.
 _EPOCH_GIVEN = "SOURCE_DATE_EPOCH" in os.environ
+# MkDocs warns on every dirty build; in the preview the hook regenerates every page
+# whose inputs changed before MkDocs looks at modification times, so the warning
+# says nothing the author can act on (and would stop a `strict` preview).
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+_PREVIEW = {"on": False}  # whether this process is `mkdocs serve`
+
+
+class _DropDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_DIRTY_WARNING)
+
+
+def on_startup(command: str, dirty: bool, **_: object) -> None:
+    """In the preview, no bytecode files are written into the watched kb/ folder."""
+    if command == "serve":
+        _PREVIEW["on"] = True
+        sys.dont_write_bytecode = True
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+
+
+def on_serve(server: Any, config: MkDocsConfig, **_: object) -> Any:
+    """Watch docs/ but not the folders the generator writes during each build (one save, one build)."""
+    docs = Path(config.docs_dir)
+    server.unwatch(str(docs))
+    server.watch(str(docs), recursive=False)  # hand-written pages at the top of docs/
+    for child in sorted(docs.iterdir()):
+        if child.is_dir() and child.name not in _kb("kb.pages").OWNED:
+            server.watch(str(child))  # hand-written folders such as assets/
+    return server
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Regenerate docs/ from sources/, taxonomy.yml and entities.yml (only changed files are written)."""
-    project = Project(Path(config.config_file_path).resolve().parent)
+    _forget_changed_generator()
+    build, problems = _kb("kb.build"), _kb("kb.problems")
+    project = build.Project(Path(config.config_file_path).resolve().parent)
     try:
-        inputs = check(project)
+        inputs = build.check(project)
         if not _EPOCH_GIVEN:
-            os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(inputs.articles)
-        publish(project, inputs)
-    except InputError as err:
-        messages = "\n".join(problem.format() for problem in err.problems)
-        raise PluginError(f"{messages}\n{err}") from None
+            os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch(inputs.articles)
+        build.publish(project, inputs)
+    except problems.InputError as err:
+        # One problem per line, as `build_kb.py check` prints them: MkDocs' log
+        # would indent and wrap them to the terminal's width.
+        for problem in err.problems:
+            print(problem.format(), file=sys.stderr)
+        if not _PREVIEW["on"]:
+            sys.stderr.flush()
+            raise PluginError(str(err)) from None
+        # In the preview a failed build would leave the server waiting, page requests
+        # unanswered, until the next good one; instead the build goes on with the
+        # pages of the last good generation, which the generator left untouched.
+        print(f"{err} The preview shows the last good build; fix the lines above and save.", file=sys.stderr)
+        sys.stderr.flush()
 
 
 def on_page_content(html: str, page: Page, **_: object) -> str:
     """Last line of defence: generated pages lose anything that could run as script."""
-    if page.file.src_uri.split("/", 1)[0] in OWNED:
-        return sanitize(html)
+    if page.file.src_uri.split("/", 1)[0] in _kb("kb.pages").OWNED:
+        return str(_kb("kb.sanitize").sanitize(html))
     return html

@@ -79,6 +79,11 @@ def code_hash(root: Path = PACKAGE) -> bytes:
     return digest.digest()
 
 
+# The code this process runs, hashed once when it was imported: a long-lived process
+# (mkdocs serve) whose files are edited keys its entries by the code it runs.
+LOADED_CODE = code_hash()
+
+
 def _file_hash(path: Path) -> bytes:
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=_DIGEST).digest()
@@ -101,7 +106,7 @@ class Cache:
     def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
         """Start a build: fix the inputs every key depends on besides the source itself."""
         digest = hashlib.blake2b(FORMAT, digest_size=_DIGEST)
-        for part in (sys.version.encode(), today.isoformat().encode(), code_hash(), _file_hash(taxonomy), _file_hash(entities)):
+        for part in (sys.version.encode(), today.isoformat().encode(), LOADED_CODE, _file_hash(taxonomy), _file_hash(entities)):
             digest.update(part + b"\0")
         self._base = digest.digest()
         self.stats = Stats()
