@@ -64,13 +64,15 @@ def on_startup(command: str, dirty: bool, **_: object) -> None:
 
 
 def on_serve(server: Any, config: MkDocsConfig, **_: object) -> Any:
-    """Watch docs/ but not the folders the generator writes during each build (one save, one build)."""
+    """Watch the hand-written parts of docs/, not what the generator writes during each build (one save, one build)."""
     docs = Path(config.docs_dir)
     server.unwatch(str(docs))
-    server.watch(str(docs), recursive=False)  # hand-written pages at the top of docs/
+    # The generated folders, and the writer's hidden journal, lock and manifest at
+    # the top of docs/ (MkDocs never builds hidden files), change during every
+    # build. A hand-written page added at the top of docs/ is seen after a restart.
     for child in sorted(docs.iterdir()):
-        if child.is_dir() and child.name not in _kb("kb.pages").OWNED:
-            server.watch(str(child))  # hand-written folders such as assets/
+        if not child.name.startswith(".") and child.name not in _kb("kb.pages").OWNED:
+            server.watch(str(child))
     return server
 
 

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb
+from kb.discover import Unreadable, read_regular
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
 from kb.problems import Problem
-from kb.sources import Article, Reader
+from kb.sources import MAX_BYTES, Article, Reader
 from kb.tagging import Collection, TaggedArticle, tag_articles
 from kb.taxonomy import Taxonomy
 from kb.timeline import Event, extract_events
@@ -119,8 +120,9 @@ class Cache:
 
         def cached(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
             try:
-                data = path.read_bytes()
-            except OSError:
+                # Read as the reader reads: a regular file, no link followed, never blocking.
+                data = read_regular(path, MAX_BYTES)
+            except Unreadable:
                 return read(path, display, taxonomy, today, problems)  # the reader reports what is wrong
             key = hashlib.blake2b(self._base + display.encode() + b"\0" + data, digest_size=_DIGEST).digest()
             entry = self._get(key)

@@ -94,9 +94,16 @@ def _page(preview: Preview) -> str:
     return preview.get(f"articles/{ARTICLE}/")[1]
 
 
+def _save(path: Path, text: str) -> None:
+    """Save as an editor does, in one step: the watcher must not see a half-written file as a second change."""
+    root = next(p for p in path.parents if (p / "mkdocs.yml").exists())
+    temp = root / f".{path.name}.saving"  # outside every watched folder
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
 def _add_paragraph(path: Path, words: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + f"\n\n{words}\n", encoding="utf-8")
+    _save(path, path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{words}\n")
 
 
 def test_one_save_gives_one_build_and_the_page_shows_the_change(preview: Preview) -> None:
@@ -115,9 +122,9 @@ def test_one_save_gives_one_build_and_the_page_shows_the_change(preview: Preview
 def test_a_bad_source_is_reported_line_by_line_and_the_server_recovers(preview: Preview) -> None:
     sources = preview.project / "sources"
     good = (sources / f"{ARTICLE}.md").read_text(encoding="utf-8")
-    (sources / f"{ARTICLE}.md").write_text(good.replace('date: "2014-06"', 'date: "2014-13"'), encoding="utf-8")
+    _save(sources / f"{ARTICLE}.md", good.replace('date: "2014-06"', 'date: "2014-13"'))
     other = sources / "2024-kishida-summit-hopes.md"
-    other.write_text(other.read_text(encoding="utf-8").replace("---\ntitle:", "---\ncolour: blue\ntitle:", 1), encoding="utf-8")
+    _save(other, other.read_text(encoding="utf-8").replace("---\ntitle:", "---\ncolour: blue\ntitle:", 1))
     preview.wait(lambda: "Aborted with 2 errors in 2 files" in preview.output(), "the problems")
     lines = preview.output().splitlines()
     # Each problem on a line of its own, exactly as `build_kb.py check` prints it.
@@ -129,8 +136,8 @@ def test_a_bad_source_is_reported_line_by_line_and_the_server_recovers(preview: 
     assert status == 200 and "Talks in Stockholm" in page
     assert preview.get("")[0] == 200
     # Fixed (and edited): the preview comes back with the change.
-    (sources / f"{ARTICLE}.md").write_text(good.rstrip("\n") + "\n\nWritten after the fix.\n", encoding="utf-8")
-    other.write_text(other.read_text(encoding="utf-8").replace("colour: blue\n", ""), encoding="utf-8")
+    _save(sources / f"{ARTICLE}.md", good.rstrip("\n") + "\n\nWritten after the fix.\n")
+    _save(other, other.read_text(encoding="utf-8").replace("colour: blue\n", ""))
     preview.wait(lambda: "Written after the fix." in _page(preview), "the fixed page")
     assert preview.process.poll() is None
 
@@ -138,12 +145,12 @@ def test_a_bad_source_is_reported_line_by_line_and_the_server_recovers(preview: 
 def test_an_edit_of_the_generator_code_is_picked_up_in_one_build(preview: Preview) -> None:
     preview.settle()
     module = preview.project / "kb" / "pages" / "article.py"
-    with module.open("a", encoding="utf-8") as handle:
-        handle.write(
-            "\n\n_unedited_article_page = article_page\n\n\n"
-            "def article_page(plan, tagged):  # type: ignore[no-redef]\n"
-            '    return _unedited_article_page(plan, tagged) + "\\n\\nWritten by the edited generator.\\n"\n'
-        )
+    _save(
+        module,
+        module.read_text(encoding="utf-8") + "\n\n_unedited_article_page = article_page\n\n\n"
+        "def article_page(plan, tagged):  # type: ignore[no-redef]\n"
+        '    return _unedited_article_page(plan, tagged) + "\\n\\nWritten by the edited generator.\\n"\n',
+    )
     preview.wait(lambda: "Written by the edited generator." in _page(preview), "the page from the new code")
     preview.settle()
     out = preview.output()
