@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""What benchmarks/run.py runs inside a project folder (the current directory), one process per call.
+
+    harness.py mkdocs timed   `mkdocs build --strict`, timing the generator inside the hook
+    harness.py mkdocs stub    the same build with the generator stubbed out of the hook:
+                              every kb.build function the hook calls (check, publish,
+                              source_date_epoch) is replaced, so docs/ is left untouched
+    harness.py generate       generate() once, timed inside the process
+    harness.py edit FILE RUN  generate(), then one edit of FILE, then generate() again in
+                              the same process (its memory cache warm, as in `mkdocs serve`)
+
+Each prints one JSON object as its last line of standard output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path.cwd()))  # the project's own kb package, as build_kb.py and the hook import it
+
+import kb.build
+from kb import cache
+
+
+def edit_source(path: Path, run: int) -> str:
+    """Change the first paragraph of one source, as an editor would; returns the words added."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n\n")
+    first, rest = body.split("\n\n", 1) if "\n\n" in body else (body.rstrip("\n"), "")
+    marker = f"[edited {run}]"
+    first = first.split(" [edited")[0] + " " + marker
+    # Saved in one step, as editors do, from outside every watched folder: a watcher
+    # must not see a half-written file as a second change.
+    temp = path.parent.parent / f".{path.name}.saving"
+    temp.write_text(head + sep + first + "\n\n" + rest, encoding="utf-8")
+    os.replace(temp, path)
+    return marker
+
+
+def _stats(project: kb.build.Project) -> dict[str, int]:
+    stats = cache.for_project(project.cache).stats
+    return {"hits": stats.hits, "misses": stats.misses, "torn": stats.torn}
+
+
+def _mkdocs(mode: str) -> dict[str, Any]:
+    spent = {"generator_s": 0.0, "calls": 0}
+    if mode == "stub":
+
+        def check(*_: object, **__: object) -> Any:
+            spent["calls"] += 1
+            return kb.build.Inputs(None, (), None)  # type: ignore[arg-type]  # no articles: nothing for the hook to publish
+
+        def publish(*_: object, **__: object) -> None:
+            spent["calls"] += 1
+
+        kb.build.check = check  # type: ignore[assignment]
+        kb.build.publish = publish  # type: ignore[assignment]
+        kb.build.source_date_epoch = lambda *_: "1700000000"
+    else:
+        real_check, real_publish = kb.build.check, kb.build.publish
+
+        def timed_check(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return real_check(*args, **kwargs)
+            finally:
+                spent["generator_s"] += time.perf_counter() - start
+                spent["calls"] += 1
+
+        def timed_publish(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return real_publish(*args, **kwargs)
+            finally:
+                spent["generator_s"] += time.perf_counter() - start
+                spent["calls"] += 1
+
+        kb.build.check = timed_check  # type: ignore[assignment]
+        kb.build.publish = timed_publish  # type: ignore[assignment]
+    from mkdocs.__main__ import cli
+
+    sys.argv = ["mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"]
+    try:
+        cli()
+    except SystemExit as done:
+        if done.code:
+            raise
+    result: dict[str, Any] = dict(spent)
+    if mode == "timed":
+        result.update(_stats(kb.build.Project(Path.cwd())))
+    return result
+
+
+def main(argv: list[str]) -> int:
+    """Run one measurement and print its JSON line."""
+    project = kb.build.Project(Path.cwd())
+    if argv[:1] == ["mkdocs"]:
+        result = _mkdocs(argv[1])
+    elif argv[:1] == ["generate"]:
+        start = time.perf_counter()
+        report = kb.build.generate(project)
+        result = {"seconds": time.perf_counter() - start, "written": len(report.written) + len(report.removed), **_stats(project)}
+    elif argv[:1] == ["edit"]:
+        kb.build.generate(project)
+        edit_source(Path(argv[1]), int(argv[2]))
+        start = time.perf_counter()
+        report = kb.build.generate(project)
+        result = {"seconds": time.perf_counter() - start, "written": len(report.written) + len(report.removed), **_stats(project)}
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
