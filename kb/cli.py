@@ -17,6 +17,8 @@ from kb.suggestions import suggest_entities
 
 def _build(project: Project, args: argparse.Namespace) -> int:
     report = generate(project)
+    if report.recovered:
+        print(f"docs/: an earlier run was interrupted while writing; its changes were {report.recovered} before this one.", file=sys.stderr)
     print(f"Generated pages under docs/: {len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed.")
     return 0
 

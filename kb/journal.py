@@ -139,7 +139,10 @@ def apply(folder: Folder, plan: Plan, pages: dict[str, bytes]) -> None:
     for path in plan.creates:
         folder.write(parts(path), pages[path])
     for path, _, _ in plan.replaces:
-        folder.write(parts(path), pages[path])
+        name = parts(path)
+        if folder.links(name) > 1:  # a hard link (a `cp -al` backup, say) shares it: the page gets a file of its own
+            folder.unlink(name)
+        folder.write(name, pages[path])
 
 
 def finish(folder: Folder, plan: Plan) -> None:

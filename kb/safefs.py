@@ -118,6 +118,16 @@ class Folder:
         except FileNotFoundError:
             return None
 
+    def links(self, parts: Parts) -> int:
+        """How many names the file `parts` has (hard links); 0 if absent."""
+        parent = self.dir_fd(parts[:-1])
+        if parent is None:
+            return 0
+        try:
+            return os.lstat(parts[-1], dir_fd=parent).st_nlink
+        except FileNotFoundError:
+            return 0
+
     def walk(self, parts: Parts) -> Iterator[tuple[Parts, int, int]]:
         """Every entry below folder `parts` as (parts, st_mode, size), sorted; links are listed, never entered."""
         for name, mode, size in self.entries(parts):

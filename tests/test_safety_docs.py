@@ -95,6 +95,16 @@ def test_a_link_among_hand_written_pages_is_refused_so_mkdocs_never_publishes_it
     assert all("MkDocs would publish whatever it points to" in m for m in found)
 
 
+def test_a_hard_link_to_a_page_keeps_its_bytes(docs: Path, outside: Path) -> None:
+    """A `cp -al` backup shares the pages' files: pages are rewritten in place, but never a file with another name."""
+    backup = outside / "backup-of-people-index.md"
+    os.link(docs / "people" / "index.md", backup)
+    before = backup.read_bytes()
+    write_pages(pages("new"), docs)
+    assert backup.read_bytes() == before
+    assert (docs / "people" / "index.md").read_text(encoding="utf-8") == "# People new\n"
+
+
 def test_docs_itself_a_link_is_refused(tmp_path: Path, outside: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
