@@ -29,8 +29,8 @@ def copy_project(target: Path, sources: Path | None = None) -> Path:
     return target
 
 
-def mkdocs_build(project: Path, site: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict` on a project folder."""
+def mkdocs_build(project: Path, site: Path | None = None, site_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` on a project folder (published at `site_url` when given)."""
     site = site or project / "site"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
@@ -38,7 +38,7 @@ def mkdocs_build(project: Path, site: Path | None = None) -> subprocess.Complete
         capture_output=True,
         text=True,
         check=False,
-        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1700000000", **({"KB_SITE_URL": site_url} if site_url else {})},
     )
 
 
@@ -57,5 +57,18 @@ def built_site(project_factory: Callable[..., Path]) -> Path:
     """The frozen seed collection built once per test session with `mkdocs build --strict`; returns site/."""
     project = project_factory("seed-site")
     result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+# A GitHub Pages project site's address: the site is served under a path, not at the root.
+PROJECT_SITE = "https://example-owner.github.io/kb-repo/"
+
+
+@pytest.fixture(scope="session")
+def addressed_site(project_factory: Callable[..., Path]) -> Path:
+    """The frozen seed collection built as the deploy workflow builds it, for PROJECT_SITE; returns site/."""
+    project = project_factory("addressed-site")
+    result = mkdocs_build(project, site_url=PROJECT_SITE)
     assert result.returncode == 0, result.stderr
     return project / "site"
