@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from kb.pages.markup import plural
+from kb.pages.plan import KEY_PASSAGES
+
 # Page kinds by the docs/ folder they are in, in the order a reviewer cares about.
 KINDS = {"administrations": "administration", "themes": "theme", "articles": "article", "people": "person", "explore": "explore"}
 ORDER = ("administration", "theme", "article", "person", "index", "explore", "other")
 MENTIONED = 4  # changed pages named in the sentence when there are more
+COLLECTION = "explore/collection.json"  # the open-data export: which topic pages quote each paragraph
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~!#])")
 
 
@@ -26,6 +31,15 @@ class PageChange:
 
 
 @dataclass(frozen=True)
+class Unquoted:
+    """A paragraph a topic page quoted in base and no longer quotes in head, though it still concerns that page."""
+
+    article: str  # the article's title
+    number: int  # the paragraph's number
+    page: str  # the topic page's title
+
+
+@dataclass(frozen=True)
 class SiteDiff:
     """The pages of head compared with those of base, and how many other files differ."""
 
@@ -33,6 +47,8 @@ class SiteDiff:
     changed: tuple[PageChange, ...]
     removed: tuple[PageChange, ...]
     other_files: int
+    # Passages the quote limit dropped from a topic page to make room (for a new article's).
+    unquoted: tuple[Unquoted, ...] = ()
 
 
 def compare(base: Path, head: Path) -> SiteDiff:
@@ -43,7 +59,7 @@ def compare(base: Path, head: Path) -> SiteDiff:
     removed = [_page(base, p, before[p]) for p in pages if p not in after]
     changed = [_page(head, p, after[p]) for p in pages if p in before and p in after and before[p] != after[p]]
     others = sum(1 for p in before.keys() | after.keys() if not p.endswith(".md") and before.get(p) != after.get(p))
-    return SiteDiff(_sorted(added), _sorted(changed), _sorted(removed), others)
+    return SiteDiff(_sorted(added), _sorted(changed), _sorted(removed), others, _unquoted(before, after))
 
 
 def sentence(diff: SiteDiff) -> str:
@@ -67,6 +83,17 @@ def markdown(diff: SiteDiff) -> str:
             lines += [f"### {heading} ({len(pages)})", ""]
             lines += [f"- {p.kind.capitalize()}: {_escape(p.title)} ({_escape(p.path)})" for p in pages]
             lines.append("")
+    if diff.unquoted:
+        lines += [
+            f"### No longer quoted ({len(diff.unquoted)})",
+            "",
+            f"A topic page quotes at most {KEY_PASSAGES} passages per section, those of the newest articles first. "
+            f"{plural(len(diff.unquoted), 'passage')} that still concern their page lost their place to newer ones, "
+            "and their article pages no longer link to that page under “Quoted on”:",
+            "",
+        ]
+        lines += [f"- ¶ {u.number} of “{_escape(u.article)}”: no longer quoted on the {_escape(u.page)} page" for u in diff.unquoted]
+        lines.append("")
     if diff.other_files:
         lines += [f"Other generated files (data, citations, feeds) that differ: {diff.other_files}.", ""]
     return "\n".join(lines)
@@ -76,6 +103,38 @@ def _files(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         return {}
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _paragraphs(data: bytes | None) -> dict[str, tuple[str, int, set[str], set[str]]]:
+    """Paragraph id -> (article title, number, pages quoting it, ids it is tagged with), from collection.json."""
+    try:
+        loaded = json.loads(data or b"{}")
+    except ValueError:
+        return {}
+    out = {}
+    for article in loaded.get("articles", []) if isinstance(loaded, dict) else []:
+        for block in article.get("paragraphs", []):
+            if "quoted_on" in block:
+                tags = {*block.get("administrations", []), *block.get("themes", [])}
+                out[block["id"]] = (str(article.get("title", "")), int(block.get("number", 0)), set(block["quoted_on"]), tags)
+    return out
+
+
+def _unquoted(before: dict[str, bytes], after: dict[str, bytes]) -> tuple[Unquoted, ...]:
+    """Paragraphs in both trees that a page quoted before and no longer does, while they still concern it."""
+    old, new = _paragraphs(before.get(COLLECTION)), _paragraphs(after.get(COLLECTION))
+    found = []
+    for key, (_, _, quoted, _) in old.items():
+        if key not in new:
+            continue
+        title, number, now_quoted, tags = new[key]
+        for page in sorted(quoted - now_quoted):
+            folder, _, page_id = page.strip("/").partition("/")
+            if page_id in tags:  # still about it: dropped by the limit, not by a change of tags
+                source = f"{folder}/{page_id}.md"
+                name = _title(after[source].decode("utf-8", "replace")) if source in after else None
+                found.append(Unquoted(title, number, name or page_id))
+    return tuple(sorted(found, key=lambda u: (u.article, u.number, u.page)))
 
 
 def _page(root: Path, path: str, content: bytes) -> PageChange:

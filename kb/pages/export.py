@@ -84,6 +84,8 @@ def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
             entry["administrations"] = list(passage.administrations)
             entry["themes"] = list(passage.themes)
             entry["entities"] = list(plan.mentions.in_passage(article.id, block.anchor))
+            # The topic pages that quote it (each quotes a few passages per section, newest articles first).
+            entry["quoted_on"] = [f"{page}/" for page in plan.quoted_on.get((article.id, block.anchor), [])]
         blocks.append(entry)
     authors = plan.mentions.authors.get(article.id, ())
     return {

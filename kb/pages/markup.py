@@ -103,7 +103,7 @@ def full_citation(article: Article) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    """`1 article`, `2 articles`."""
+    """`1 article`, `2 articles`, `1 more passage`: the one place a count meets its noun."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -122,7 +122,7 @@ def quotes(passages: Sequence[Passage], total: int, here: str) -> Iterator[str]:
         yield f"> — [{text(label)}]({sitemap.link(here, sitemap.article(article.id), passage.anchor)})"
         yield ""
     if total > len(passages):
-        yield f"*{total - len(passages)} more passages: see the articles below.*"
+        yield f"*{plural(total - len(passages), 'more passage')}: see the articles below.*"
         yield ""
 
 

@@ -60,7 +60,8 @@ def _period_page(plan: Plan, period: str, events: list[Event]) -> str:
     for event in shown:
         lines += _event_lines(plan, event, show_admin=True, here=here)
     if len(events) > len(shown):
-        lines += [f"*{len(events) - len(shown)} more events of {text(title)} are not listed here; the JSON export has them all.*", ""]
+        rest = len(events) - len(shown)
+        lines += [f"*{plural(rest, 'more event')} of {text(title)} {'is' if rest == 1 else 'are'} not listed here; the JSON export has them all.*", ""]
     return "\n".join(lines)
 
 
