@@ -83,7 +83,11 @@ def render(plan: Plan) -> Iterator[Page]:
 
 
 def inverted(name: Name) -> str:
-    """`Maslow, Sebastian` where the parts are known (what Highwire, RIS and Zotero read), else the literal."""
+    """`Maslow, Sebastian` where the parts are known (what Highwire, RIS and Zotero read), else the literal.
+
+    (Zotero's Embedded Metadata takes a comma with several words on both sides,
+    "De Silva, Anna Maria", for two authors; such names are rare enough to accept.)
+    """
     if not name.split:
         return name.literal
     return f"{name.family}, {name.given}" if name.given else f"{name.family},"

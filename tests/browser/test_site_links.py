@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.support import screenshot
+from tests.browser.support import AXE, axe_violations, describe, screenshot
 from tests.conftest import PROJECT_SITE
 
 pytestmark = pytest.mark.browser
@@ -126,3 +127,20 @@ def test_a_missing_address_at_any_depth_gets_the_styled_404_page(page: Any, proj
     home.click()
     page.wait_for_url(project_site + "articles/")
     assert page.locator("h1").inner_text().startswith("Articles")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_404_page_has_no_serious_accessibility_violations(browser: Any, project_site: str, scheme: str) -> None:
+    if not AXE.is_file():
+        message = f"{AXE} is missing: run `npm ci` in the project folder"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        _load(page, project_site + "a/b/missing/")
+        violations = axe_violations(page)
+        assert not violations, f"404 ({scheme}):\n{describe(violations)}"
+    finally:
+        context.close()
