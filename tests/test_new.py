@@ -212,6 +212,16 @@ def test_proposed_id(date: str, title: str, authors: tuple[Author, ...], expecte
         ("June 2014", "2014-06"),
         ("2024-02-30", None),
         ("Tokyo Report", None),
+        ("Sun, 06/15/2008 - 10:58", "2008-06-15"),
+        ("Updated: 2004-05-24 07:56", "2004-05-24"),
+        ("2023.09.13.", "2023-09-13"),
+        ("Published: 4 October 2024", "2024-10-04"),
+        ("All News 17:05 September 13, 2023", "2023-09-13"),
+        ("Published : Sept. 18, 2018 - 17:30", "2018-09-18"),
+        ("Posted 6/13/2018 10:12 AM", "2018-06-13"),
+        ("Registration 2024.03.26 11:02:31 | Modified 2024.03.27 11:48:09", "2024-03-26"),
+        ("The Example Review | Issue 42 | January 2005", "2005-01"),
+        ("13/45/2024", None),
     ],
 )
 def test_date_lines_are_recognised(line: str, expected: str | None) -> None:
@@ -341,3 +351,27 @@ def test_a_broken_word_list_is_a_clear_error(content: str, message: str, tmp_pat
             read_capture("A Headline Long Enough\n\nMay 3, 2024\n")
     finally:
         capture_lines.vocabulary.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://english.example-news.cn/2004-05/24/content_148917.htm", "2004-05-24"),
+        ("https://english.example.org/news/20140529_0017", "2014-05-29"),
+        ("https://www.example.org/commentary/ishiba-10042024", "2024-10-04"),
+        ("https://example.org/analysis/2021/01/21/suga", "2021-01-21"),
+        ("https://example.org/2014/06/pragmatism-returns/", "2014-06"),
+        ("https://example.org/news/20141399", None),
+        ("https://2014.example.org/article", None),
+        ("https://example.org/article-12345678", None),
+    ],
+)
+def test_a_date_only_in_the_url_is_used(url: str, expected: str | None) -> None:
+    capture = read_capture("A Headline Long Enough\n\nThe first sentence of the article is here, long enough to count as prose.\n", Given(url=url))
+    assert capture.date == expected
+
+
+def test_the_capture_date_wins_over_a_different_url_date() -> None:
+    text = "A Headline Long Enough\n\nMay 3, 2024\n\nThe first sentence of the article is here, long enough to count as prose.\n"
+    assert read_capture(text, Given(url="https://example.org/2023/01/02/a")).date == "2024-05-03"
+    assert read_capture(text.replace("May 3, 2024", "May 2024"), Given(url="https://example.org/2024/05/03/a")).date == "2024-05-03"
