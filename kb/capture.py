@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from kb.capture_lines import (
@@ -21,6 +21,7 @@ from kb.capture_lines import (
     Paragraph,
     Shape,
     VocabularyError,
+    bare_names,
     date_in,
     ends_sentence,
     is_biography,
@@ -130,6 +131,20 @@ def from_options(given: Given) -> Capture:
 
 
 
+def _bare_byline(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], head: int) -> list[Shape]:
+    # Names alone on a line after the headline, where the page has no "By" line, are the byline.
+    # A single name must follow the headline directly; a page label repeated on the page is no byline.
+    if any(s.byline for s in shapes[:head]):
+        return shapes
+    counts = Counter(_norm(p.text) for p in paragraphs)
+    headlines = [j for j in range(head) if word_count(paragraphs[j].text) >= 5 and not shapes[j].any]
+    for i in range(1, head):
+        names = bare_names(paragraphs[i].text) if headlines and headlines[0] < i and not shapes[i].any else ()
+        if names and counts[_norm(paragraphs[i].text)] == 1 and (len(names) > 1 or i - 1 in headlines):
+            return [replace(s, byline=(names, None)) if j == i else s for j, s in enumerate(shapes)]
+    return shapes
+
+
 def _body_start(paragraphs: tuple[Paragraph, ...], shapes: list[Shape]) -> int:
     """The first paragraph of the article's text; what comes before is headline, byline and labels."""
     for i, para in enumerate(paragraphs):
@@ -163,6 +178,7 @@ def read_capture(text: str, given: Given | None = None) -> Capture:
     shapes = [line_shape(p.text, True) for p in paragraphs]
     head = _body_start(paragraphs, shapes)
     shapes = [s if i < head else line_shape(paragraphs[i].text, False) for i, s in enumerate(shapes)]
+    shapes = _bare_byline(paragraphs, shapes, head)
     notes: dict[int, Kind] = {}
 
     authors: tuple[Author, ...] = ()
@@ -179,7 +195,7 @@ def read_capture(text: str, given: Given | None = None) -> Capture:
     for i, para in enumerate(paragraphs):
         if i not in notes and COPYRIGHT.match(para.text) and para.text == rights:
             notes[i] = Kind.COPYRIGHT
-    publisher = next((s.dateline.agency for s in shapes if s.dateline and s.dateline.agency), None)
+    publisher = next((s.dateline.agency for s in shapes if s.dateline and s.dateline.agency), None) or _outlet_of_date_line(paragraphs, notes)
 
     title_index = _title_index(paragraphs, shapes, head, notes, given.title)
     title = given.title or (paragraphs[title_index].text if title_index is not None else None)
@@ -188,10 +204,12 @@ def read_capture(text: str, given: Given | None = None) -> Capture:
     summary = _standfirst(paragraphs, shapes, head, title_index, title, notes)
     _related_blocks(paragraphs, shapes, notes)
     # The last paragraph of running text: short lines after it are the page's footer.
-    last_text = max((i for i, p in enumerate(paragraphs) if is_prose(p.text) or word_count(p.text) >= 16), default=-1)
+    last_text = max(
+        (i for i, p in enumerate(paragraphs) if i not in notes and not shapes[i].any and (is_prose(p.text) or word_count(p.text) >= 16)), default=-1
+    )
     for i, para in enumerate(paragraphs):
         if i not in notes:
-            kind = _note(para, i, paragraphs, shapes, head, last_text, title, authors)
+            kind = _note(para, i, paragraphs, shapes, (head, last_text, title_index), title, authors)
             if kind:
                 notes[i] = kind
     return Capture(
@@ -226,7 +244,19 @@ def _publication_date(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], he
             years = re.findall(r"\b(?:19|20)\d{2}\b", " ".join(p.text for p in paragraphs if COPYRIGHT.match(p.text) or NOTICE.search(p.text)))
             if years:
                 return date_in(f"{s.dateline.month} {s.dateline.day}, {years[0]}")
+            # else the year of a full date elsewhere in the capture on the same month and day (a caption, say)
+            day = date_in(f"{s.dateline.month} {s.dateline.day}, 2000")
+            same = [d for d in (date_in(p.text) for p in paragraphs) if d and day and len(d) == 10 and d[4:] == day[4:]]
+            if same:
+                return same[0]
     return None
+
+
+def _outlet_of_date_line(paragraphs: tuple[Paragraph, ...], notes: dict[int, Kind]) -> str | None:
+    # "October 5, 2021 (Example Japan)": the outlet named in brackets after the date.
+    line = next((paragraphs[i].text for i, kind in notes.items() if kind is Kind.DATE), "")
+    match = re.search(r"\(([A-Z][\w&.' -]{1,40})\)$", line)
+    return match[1].strip() if match and not any(c.isdigit() for c in match[1]) else None
 
 
 def _title_index(
@@ -287,7 +317,7 @@ def _related_blocks(paragraphs: tuple[Paragraph, ...], shapes: list[Shape], note
 
 
 def _note(
-    para: Paragraph, index: int, paragraphs: tuple[Paragraph, ...], shapes: list[Shape], head: int, last_text: int,
+    para: Paragraph, index: int, paragraphs: tuple[Paragraph, ...], shapes: list[Shape], marks: tuple[int, int, int | None],
     title: str | None, authors: tuple[Author, ...],
 ) -> Kind | None:  # fmt: skip
     text = para.text
@@ -305,11 +335,14 @@ def _note(
         return Kind.PULL_QUOTE
     if index >= len(paragraphs) - 5 and is_biography(text, authors):
         return Kind.BIOGRAPHY
+    head, last_text, title_index = marks  # where the text begins and ends, and the headline
     if index < head:
+        if index == head - 1 and title_index is not None and title_index < index and words <= 8 and not ends_sentence(text):
+            return Kind.HEADING  # a short line between the headline's block and the text: the first section heading
         return Kind.LABEL if words <= 8 and not ends_sentence(text) else Kind.FURNITURE
     if text[0].islower() and index > 0 and not ends_sentence(paragraphs[index - 1].text):
         return Kind.LOWER_CASE
-    if words <= 12 and not ends_sentence(text) and index > last_text:
+    if words <= 12 and index > last_text and (not ends_sentence(text) or re.match(r"[\w' ]{1,25}:\s", text)):
         return Kind.FURNITURE  # a short line after the last paragraph of text: the page's footer
     follows = paragraphs[index + 1].text if index + 1 < len(paragraphs) else ""
     if words <= 16 and not ends_sentence(text) and not follows[:1].islower():

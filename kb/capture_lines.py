@@ -118,7 +118,7 @@ _STAMP_WORDS = re.compile(
 # A place in capitals, maybe a day, maybe an agency, then a dash: the start of a wire report.
 _DATELINE = re.compile(
     rf"^(?:\[[^\]=]{{2,30}}=(?P<bracket>[^\]]{{2,30}})\]"
-    rf"|[A-Z][A-Z.'’-]{{2,}}(?: [A-Z][A-Z.'’-]+)*(?:, [A-Z][A-Za-z.]+)?,?(?:\s+{_MONTH}\s+(?P<day>\d{{1,2}}))?"
+    rf"|[A-Z][A-Z.'’-]{{2,}}(?:[ /][A-Z][A-Z.'’-]+)*(?:, [A-Z][A-Za-z.]+)?,?(?:\s+{_MONTH}\s+(?P<day>\d{{1,2}}))?"
     r"(?:\s*\((?P<paren>[A-Z][\w&. -]{1,30})\)|\s+(?P<bare>[A-Z][a-z]+|[A-Z]{2,5}))?\s*(?:--|–|—|-)\s)"
 )
 # The same in the mixed case of some agencies: a place, the day, the agency in brackets, a dash.
@@ -127,7 +127,7 @@ _DATELINE_MIXED = re.compile(
 )
 _BY_PREFIX = re.compile(
     r"^\(?(?:by|written by|posted by|submitted by|story by|words by|text by|compiled by|interview(?:ed)? by|reported by|reporting by|"
-    r"authors?:|reporters?|correspondents?|"
+    r"authors?:|reporters?|correspondents?|(?:(?:japanese|korean|english|chinese) )?original by|"
     r"(?:this|the) (?:article|story|report) was (?:written|reported) by)\s+",
     re.IGNORECASE,
 )
@@ -141,7 +141,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 NOTICE = re.compile(
     r"©|\bcopyright\b|all rights reserved|official views?\b|necessarily reflect|^※|shutterstock|getty images|"
-    r"unauthori[sz]ed (?:reproduction|copying|use)|redistribution (?:is )?prohibited",
+    r"unauthori[sz]ed (?:reproduction|copying|use)|redistribution (?:is )?prohibited|\bviews (?:expressed )?(?:are )?(?:those )?of the authors?\b|"
+    r"\bauthors?(?:'s?)? own views\b|\bviews expressed\b",
     re.IGNORECASE,
 )
 # "Related: <headline>" on one line.
@@ -162,6 +163,7 @@ _CREDIT_LINE = re.compile(
     r"\bediting by\b|^[\W_]+$",
     re.IGNORECASE,
 )
+_READ_TIME = re.compile(r"^(?:\d+|an?|one)[\s-]*min(?:ute)?s?\.?(?: read| reading time)?$|^reading time:? \d+", re.IGNORECASE)
 _END_MARK = re.compile(r"^[\[(](?:[A-Z]{2,}(?:\s[A-Z]{2,}){0,2})[\])]$")
 _BIO_VERBS = r"(?:is|was|are|were|currently serves as|serves as|has been|reports|covers|writes|teaches|researches)\b"
 
@@ -249,6 +251,16 @@ def _byline(text: str, in_head: bool) -> tuple[tuple[Author, ...], str | None] |
     if match and _is_name(f"{match['family']} {match['given']}") and word_count(match["aff"]) >= 2:
         return (Author(f"{match['family']} {match['given']}", match["family"]),), match["aff"].strip()
     return None
+
+
+def bare_names(text: str) -> tuple[Author, ...]:
+    """`Tomoko Ishii and Daniel Park`: a line of names only (a byline without "By", if it stands where one does)."""
+    parts = [p.strip() for p in _SPLIT_NAMES.split(text) if p.strip()]
+    if not 1 <= len(parts) <= 4 or word_count(text) > 12:
+        return ()
+    if all(_is_name(p) and not any(t.lower() in vocabulary().byline_roles for t in p.split()) for p in parts):
+        return tuple(Author(_without_honorific(p)) for p in parts)
+    return ()
 
 
 def _without_honorific(name: str) -> str:
@@ -372,7 +384,7 @@ def line_shape(text: str, in_head: bool) -> Shape:
     byline = _byline(text, in_head) if word_count(text) <= 16 else None
     furniture = bool(
         _is_widget_row(text) or vocabulary().related_head.match(text) or (_RELATED_LINK.match(text) and word_count(text) <= 20) or _TAGS.match(text)
-        or _BREADCRUMB.match(text) or _END_MARK.match(text) or (_CREDIT_LINE.search(text) and word_count(text) <= 30)
+        or _BREADCRUMB.match(text) or _END_MARK.match(text) or _READ_TIME.match(text) or (_CREDIT_LINE.search(text) and word_count(text) <= 30)
         or (vocabulary().page_label.match(text) and word_count(text) <= 8) or (NOTICE.search(text) and word_count(text) <= 40)
         or (_EMAIL.search(text) and word_count(text) <= 8) or (_FILE_NAME.search(text) and word_count(text) <= 16 and not ends_sentence(text))
     )  # fmt: skip
@@ -384,6 +396,9 @@ def line_shape(text: str, in_head: bool) -> Shape:
 
 def is_biography(text: str, authors: tuple[Author, ...]) -> bool:
     """`NAME is a senior fellow ...`, `Walsh reports on ...`, `The author is ...`."""
+    label = re.match(r"(?:about the authors?|the authors?|authors?|about us)\s*:\s*", text, re.IGNORECASE)
+    if label and re.search(rf"\s{_BIO_VERBS}", text[label.end() :]):
+        return True  # "About the authors: NAME is ..."
     known = [a.name for a in authors] + [a.family or a.name.split()[-1] for a in authors]
     who = r"The (?:authors?|writers?)"
     if known and re.match(rf"^(?:(?:Dr|Prof)\.?\s+)?(?:{'|'.join(map(re.escape, known))}|{who})\s+{_BIO_VERBS}", text):
