@@ -33,6 +33,15 @@ def _wire_bytes(body: bytes) -> int:
     return len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, compresslevel=6, mtime=0))
 
 
+def _file_bytes(site: Path, base: str, url: str) -> int:
+    """Wire bytes of the file a URL of the served site names (0 for anything else)."""
+    path = url.removeprefix(base).split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    target = site / path
+    if target.is_dir():
+        target = target / "index.html"
+    return _wire_bytes(target.read_bytes()) if target.is_file() else 0
+
+
 def _is_code(url: str) -> bool:
     """Pagefind's scripts and WebAssembly, as opposed to the index, filters and page fragments."""
     name = url.rsplit("/", 1)[-1]
@@ -54,18 +63,22 @@ def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[dict[str, An
                 context = browser.new_context()
                 page = context.new_page()
                 fetched: list[tuple[str, int]] = []
-                # On the context, not the page: Pagefind fetches from a web worker too.
-                context.on("requestfinished", lambda request, fetched=fetched: fetched.append((request.url, _wire_bytes(request.response().body()))))
+                # On the context, not the page: Pagefind fetches from a web worker too. Sizes are
+                # read from the served files (a response body is not always available to Playwright).
+                context.on("request", lambda request, fetched=fetched: fetched.append((request.url, _file_bytes(site, base, request.url))))
                 page.goto(base + "/")
                 page.wait_for_load_state("networkidle")
                 viewed = len(fetched)
                 box = page.locator(".md-search__input")
                 box.click()
                 box.fill(query)
+                # The first results are all shown: as many as were found, or a "more" button after them.
                 page.wait_for_function(
-                    "() => /matching page/i.test(document.querySelector('.md-search-result__meta').textContent)"
-                    " && (document.querySelector('.md-search-result__item')"
-                    " || /^No /.test(document.querySelector('.md-search-result__meta').textContent.trim()))"
+                    "() => { const meta = document.querySelector('.md-search-result__meta').textContent.trim();"
+                    " const found = /^(\\d+|No) matching page/.exec(meta); if (!found) return false;"
+                    " const total = found[1] === 'No' ? 0 : Number(found[1]);"
+                    " const shown = document.querySelectorAll('.md-search-result__item:not(.kb-search-more)').length;"
+                    " return shown === total || !!document.querySelector('.kb-search-more'); }"
                 )
                 page.wait_for_load_state("networkidle")
                 search = [(url, size) for url, size in fetched[viewed:]]

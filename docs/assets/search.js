@@ -13,7 +13,8 @@
   var form = root.querySelector("form");
   var status = root.querySelector(".md-search-result__meta");
   var list = root.querySelector(".md-search-result__list");
-  var fieldset = root.querySelector(".kb-search-filters");
+  var details = root.querySelector(".kb-search-filters");
+  var fieldset = root.querySelector(".kb-search-filters__fields");
   var bundleUrl = new URL(root.getAttribute("data-kb-bundle"), document.baseURI).href;
   var siteUrl = new URL(root.getAttribute("data-kb-base") + "/", document.baseURI);
 
@@ -25,7 +26,7 @@
     ["year", "Year"],
     ["publisher", "Publisher"]
   ];
-  var PER_PAGE = 10;      // results shown at once; "more" shows the next ones
+  var PER_PAGE = 5;       // results shown at once (each fetches its page's fragment); "more" shows the next ones
   var PASSAGES = 3;       // matching passages shown under each result
 
   var engine = null;      // the loading or loaded Pagefind module (a promise)
@@ -33,6 +34,7 @@
   var current = 0;        // number of the latest search, so a slow answer never overwrites a newer one
   var results = [];
   var shown = 0;
+  var lastKey = JSON.stringify(["", {}]);
 
   function load() {
     if (!engine) {
@@ -40,14 +42,12 @@
         return pagefind.options({ baseUrl: siteUrl.pathname, excerptLength: 24 }).then(function () {
           return pagefind.init();
         }).then(function () {
-          return pagefind.filters();
-        }).then(function (available) {
-          buildFilters(available);
           return pagefind;
         });
       });
       engine.catch(function () {
         engine = null;
+        lastKey = null;  // the next keystroke tries again
         setStatus("Search could not be loaded.");
       });
     }
@@ -72,6 +72,22 @@
       toggle.dispatchEvent(new Event("change"));
     }
     input.blur();
+  }
+
+  // The filters' own index files are fetched only when the reader opens "Narrow the results".
+  var filtersLoading = null;
+  function loadFilters() {
+    if (!filtersLoading) {
+      filtersLoading = load().then(function (pagefind) {
+        return pagefind.filters();
+      }).then(function (available) {
+        buildFilters(available);
+        lastKey = null;  // search again, so each option counts the current results
+        run();
+      });
+      filtersLoading.catch(function () { filtersLoading = null; });
+    }
+    return filtersLoading;
   }
 
   function buildFilters(available) {
@@ -104,7 +120,7 @@
       fieldset.appendChild(label);
       selects[name] = select;
     });
-    fieldset.hidden = !Object.keys(selects).length;
+    if (!Object.keys(selects).length) fieldset.textContent = "No filters in this collection.";
   }
 
   function chosenFilters() {
@@ -118,6 +134,10 @@
   function run() {
     var query = input.value.trim();
     var filters = chosenFilters();
+    // Typing fires both `input` and `keyup`: search once per change of query or filters.
+    var key = JSON.stringify([query, filters]);
+    if (key === lastKey) return;
+    lastKey = key;
     var number = ++current;
     if (!query && !Object.keys(filters).length) {
       list.textContent = "";
@@ -274,6 +294,10 @@
     all[Math.min(next, all.length - 1)].focus();
   }
 
+  details.hidden = false;
+  details.addEventListener("toggle", function () {
+    if (details.open) loadFilters();
+  });
   input.addEventListener("focus", open);
   // `input` covers typing and pasting; `keyup` too, because an input method (Japanese,
   // Korean) may compose text without an `input` event until its last key is released.
@@ -297,6 +321,8 @@
   }
 
   root.addEventListener("keydown", function (event) {
+    // Arrow keys belong to a select box or the filters' toggle when one has the focus.
+    if (/^(SELECT|SUMMARY)$/.test(event.target.tagName) && event.key !== "Escape") return;
     if (event.key === "Escape") {
       event.preventDefault();
       close();

@@ -118,6 +118,8 @@ def test_a_filter_narrows_the_results(page: Any, site_url: str) -> None:
     goto(page, site_url, "/")
     search(page, "Kishida")
     everything = total(page)
+    page.locator(".kb-search-filters summary").click()  # the filters load when first opened
+    wait_for_results(page)
     kinds = page.locator("#kb-search-filter-kind option").evaluate_all("os => os.map(o => o.value)")
     assert {"article", "administration", "theme", "person"} <= set(kinds)
     page.select_option("#kb-search-filter-kind", "article")
@@ -147,10 +149,14 @@ def test_keyboard_alone_reaches_a_filter_and_a_result(page: Any, site_url: str) 
     page.wait_for_function("document.activeElement && document.activeElement.classList.contains('md-search__input')")
     page.keyboard.type("Stockholm agreement")
     wait_for_results(page)
-    for _ in range(6):  # Tab past the reset button to the first filter
+    for _ in range(6):  # Tab past the reset button to the filters' toggle
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "kb-search-filter-kind":
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
             break
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#kb-search-filter-kind')")
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "kb-search-filter-kind"
     page.keyboard.type("theme")  # a closed select picks the option typed
     wait_for_results(page)
@@ -178,9 +184,14 @@ def test_the_index_loads_only_when_the_reader_searches(page: Any, site_url: str)
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if "/pagefind/" in url or "search_index" in url], requested
     page.locator(".md-search__input").focus()
-    page.wait_for_function("document.querySelector('#kb-search-filter-kind')")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type to search')")
+    page.wait_for_load_state("networkidle")
     assert any(url.endswith("/pagefind/pagefind.js") for url in requested)
+    assert not [url for url in requested if "/pagefind/filter/" in url]  # filters wait until they are opened
     assert not [url for url in requested if "search_index" in url or "/workers/search" in url]
+    page.locator(".kb-search-filters summary").click()
+    page.wait_for_function("document.querySelector('#kb-search-filter-kind')")
+    assert [url for url in requested if "/pagefind/filter/" in url]
 
 
 def test_no_match_says_so(page: Any, site_url: str) -> None:
