@@ -119,6 +119,7 @@ def test_a_filter_narrows_the_results(page: Any, site_url: str) -> None:
     search(page, "Kishida")
     everything = total(page)
     page.locator(".kb-search-filters summary").click()  # the filters load when first opened
+    page.wait_for_function("document.querySelector('#kb-search-filter-kind')")
     wait_for_results(page)
     kinds = page.locator("#kb-search-filter-kind option").evaluate_all("os => os.map(o => o.value)")
     assert {"article", "administration", "theme", "person"} <= set(kinds)
