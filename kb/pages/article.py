@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from kb.pages import Page, facets, sitemap
@@ -124,9 +125,7 @@ def _tag(passage: Passage, tag: str, name: str, page: str) -> str:
 
 
 def _page_link(plan: Plan, here: str, page: str) -> str:
-    kind, page_id = page.split("/")
-    if kind == "administrations":
-        name, target = admin_label(plan.taxonomy.administration(page_id)), sitemap.administration(page_id)
-    else:
-        name, target = plan.taxonomy.theme(page_id).name, sitemap.theme(page_id)
-    return f"[{text(name)}]({sitemap.link(here, target)})"
+    page_id = posixpath.splitext(posixpath.basename(page))[0]
+    is_admin = page == sitemap.administration(page_id)
+    name = admin_label(plan.taxonomy.administration(page_id)) if is_admin else plan.taxonomy.theme(page_id).name
+    return f"[{text(name)}]({sitemap.link(here, page)})"

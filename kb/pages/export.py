@@ -42,19 +42,22 @@ def collection_data(plan: Plan) -> dict[str, object]:
         "articles": [_article(plan, tagged) for tagged in plan.collection.articles],
         "administrations": [
             {
-                "id": a.id, "name": a.name, "ja": a.ja, "ko": a.ko, "page": f"administrations/{a.id}/",
+                "id": a.id, "name": a.name, "ja": a.ja, "ko": a.ko, "page": sitemap.served(sitemap.administration(a.id)),
                 "terms": [{"from": t.start.isoformat(), "to": t.end.isoformat() if t.end else None} for t in a.terms],
             }
             for a in taxonomy.administrations
         ],
         "themes": [
-            {"id": t.id, "name": t.name, "ja": t.ja, "ko": t.ko, "description": t.description, "related": list(t.related), "page": f"themes/{t.id}/"}
+            {
+                "id": t.id, "name": t.name, "ja": t.ja, "ko": t.ko, "description": t.description, "related": list(t.related),
+                "page": sitemap.served(sitemap.theme(t.id)),
+            }
             for t in taxonomy.themes
         ],
         "entities": [
             {
                 "id": e.id, "name": e.name, "kind": e.kind, "author": e.author, "role": e.role,
-                "ja": e.ja, "ko": e.ko, "aliases": list(e.aliases), "page": f"people/{e.id}/",
+                "ja": e.ja, "ko": e.ko, "aliases": list(e.aliases), "page": sitemap.served(sitemap.person(e.id)),
             }
             for e in mentions.entities.entities
         ],
@@ -85,7 +88,7 @@ def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
             entry["themes"] = list(passage.themes)
             entry["entities"] = list(plan.mentions.in_passage(article.id, block.anchor))
             # The topic pages that quote it (each quotes a few passages per section, newest articles first).
-            entry["quoted_on"] = [f"{page}/" for page in plan.quoted_on.get((article.id, block.anchor), [])]
+            entry["quoted_on"] = [sitemap.served(page) for page in plan.quoted_on.get((article.id, block.anchor), [])]
         blocks.append(entry)
     authors = plan.mentions.authors.get(article.id, ())
     return {
@@ -100,7 +103,7 @@ def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
         "affiliation": article.affiliation,
         "summary": article.summary,
         "rights": article.rights,
-        "page": f"articles/{article.id}/",
+        "page": sitemap.served(sitemap.article(article.id)),
         "administrations": list(tagged.administrations),
         "themes": list(tagged.themes),
         "csl": csl_item(reference(article, plan.mentions)),

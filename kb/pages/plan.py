@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kb.mentions import Mentions
+from kb.pages import sitemap
 from kb.tagging import Collection, Passage
 from kb.taxonomy import Administration, Theme
 from kb.timeline import Event
@@ -29,11 +30,11 @@ class Plan:
         self.quoted_on: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.admin_sections = {a.id: self._sections(a.id, self.taxonomy.themes, "themes") for a in self.taxonomy.administrations}
         self.theme_sections = {t.id: self._sections(t.id, self.taxonomy.administrations, "administrations") for t in self.taxonomy.themes}
-        for kind, sections in (("administrations", self.admin_sections), ("themes", self.theme_sections)):
+        for page, sections in ((sitemap.administration, self.admin_sections), (sitemap.theme, self.theme_sections)):
             for page_id, groups in sections.items():
                 quoted = {(p.article.id, p.anchor) for _, passages, _ in groups for p in passages}
                 for key in sorted(quoted):
-                    self.quoted_on[key].append(f"{kind}/{page_id}")
+                    self.quoted_on[key].append(page(page_id))
 
     def _sections(
         self, tag: str, groups: tuple[Administration, ...] | tuple[Theme, ...], attribute: str

@@ -81,11 +81,15 @@ def link(here: str, target: str, anchor: str | None = None) -> str:
     return f"{relative}#{anchor}" if anchor else relative
 
 
-def url(here: str, target: str) -> str:
-    """The relative address from the file `here` to the built page of `target` (MkDocs' directory URLs)."""
+def served(target: str) -> str:
+    """The address of the built page of `target` from the site's root (MkDocs' directory URLs): `articles/<id>/`."""
     stem = target.removesuffix(".md")
-    served = stem.removesuffix("index") if posixpath.basename(stem) == "index" else f"{stem}/"
-    relative = posixpath.relpath(served, posixpath.dirname(here) or ".")
+    return stem.removesuffix("index") if posixpath.basename(stem) == "index" else f"{stem}/"
+
+
+def url(here: str, target: str) -> str:
+    """The relative address from the file `here` to the built page of `target`."""
+    relative = posixpath.relpath(served(target), posixpath.dirname(here) or ".")
     return relative if relative.endswith("/") else f"{relative}/"
 
 
