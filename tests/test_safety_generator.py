@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 from kb import output, safefs
 from kb.build import Project, generate
 from tests.conftest import copy_project
-from tests.helpers import ROOT, TODAY
+from tests.helpers import ROOT, TODAY, run_cli
 
 # Paragraphs written for this test, reshuffled into articles.
 POOL = [
@@ -105,3 +106,17 @@ def test_generator_killed_across_its_write_phase(tmp_path: Path) -> None:
             assert snapshot(project / "docs") == new
             assert sorted(p.name for p in (project / "docs").iterdir() if p.name.startswith(".")) == [".kb-lock", ".kb-manifest.json"]
     assert "old" in outcomes and "new" in outcomes, outcomes
+
+
+def test_a_second_build_started_while_one_writes_says_so(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    generate(Project(project), TODAY)
+    holder = os.open(project / "docs" / ".kb-lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        result = run_cli("build", cwd=project)
+    finally:
+        os.close(holder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"docs/.kb-lock: lock: another build (process {os.getpid()}) is writing docs/ right now; wait for it to finish" in result.stderr
+    assert run_cli("build", cwd=project).returncode == 0
