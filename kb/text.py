@@ -115,8 +115,8 @@ def strip_hidden(value: str) -> str:
     return "".join(c for c in value if c in "\t\n\r" or not is_hidden(c))
 
 
-def visible(value: str) -> str:
-    """`value` safe to print on a terminal: every hidden character (newlines too) shown as a Python escape."""
+def visible(value: str, keep: str = "") -> str:
+    """`value` safe to print on a terminal: every hidden character (newlines too, unless in `keep`) shown as a Python escape."""
     if first_hidden(value) is None:
         return value
-    return "".join(c.encode("unicode_escape").decode("ascii") if is_hidden(c) else c for c in value)
+    return "".join(c.encode("unicode_escape").decode("ascii") if is_hidden(c) and c not in keep else c for c in value)

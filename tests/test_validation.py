@@ -12,14 +12,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb import clock
 from kb.build import Project, check
-from kb.problems import InputError, Problem
+from kb.problems import InputError, Problem, Severity
 from kb.sources import load_articles
 from kb.tagging import tag_articles
 from kb.taxonomy import load_taxonomy
-from kb.text import first_hidden
+from kb.text import first_hidden, visible
 from tests.helpers import CASES, ROOT, TODAY, run_cli
 
 ARTICLE = '---\ntitle: "{title}"\nauthors: []\npublisher: null\ndate: "{date}"\n---\n\n{body}\n'
@@ -171,3 +173,27 @@ def test_every_bad_source_case_names_a_line_or_the_file(tmp_path: Path) -> None:
         for line in expected.read_text(encoding="utf-8").splitlines()[:-1]:
             assert re.match(r"^sources/[^:]+(?::\d+)?: [\w .-]+: ", line), (expected, line)
 
+
+
+FORGERIES = st.sampled_from(["a\n::warning file=x::forged", "%0A", "\x1b[2J", "\u202e", "\r\n"])
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30) | FORGERIES
+
+
+def _unescape(value: str) -> str:
+    return value.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT, st.one_of(st.none(), st.integers(1, 9999)), ANY_TEXT, ANY_TEXT, st.sampled_from(["error", "note"]))
+def test_any_problem_prints_as_one_safe_line(path: str, line: int | None, field: str, message: str, severity: Severity) -> None:
+    problem = Problem(path, line, field, message, severity)
+    text = problem.format()
+    assert "\n" not in text and "\r" not in text
+    assert first_hidden(text) is None
+    github = problem.format("github")
+    assert "\n" not in github and "\r" not in github and first_hidden(github) is None
+    command, rest = github[2:].split(" ", 1)
+    assert command == ("error" if severity == "error" else "notice")
+    properties, _ = rest.split("::", 1)
+    assert ":" not in properties
+    assert _unescape(properties.split(",line=")[0].removeprefix("file=")) == visible(path, keep="\r\n")
