@@ -32,7 +32,8 @@ class Problem:
         if style == "github":
             command = "error" if self.severity == "error" else "notice"
             # Line breaks in a file name are escaped the workflow way (GitHub decodes them); other hidden characters are shown.
-            where = f"file={_property(visible(self.path, keep=chr(10) + chr(13)))}" + (f",line={self.line}" if self.line else "")
+            path = _property(visible(self.path, keep="\r\n"))
+            where = f"file={path}" + (f",line={self.line}" if self.line else "")
             return f"::{command} {where}::{_data(visible(f'{self.field}: {self.message}'))}"
         where = f"{self.path}:{self.line}" if self.line else self.path
         note = "note: " if self.severity == "note" else ""

@@ -2,7 +2,8 @@
 
 The one owner of "control character". Three uses:
 - metadata (titles, names, aliases, ids, descriptions, YAML front matter) must hold
-  none of them: `first_hidden` finds the first, `describe` names it;
+  none of them: `first_hidden` finds the first, `name` names it, `hidden_problem`
+  says what to do;
 - article bodies: zero-width and other invisible format characters (U+200B,
   U+2060, U+FEFF, U+00AD ...) are removed by `clean_body`, so that what is tagged
   and quoted is exactly what a reader sees, while bidirectional controls,
