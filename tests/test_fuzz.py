@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -156,6 +157,7 @@ def _entities(hostile: bool) -> st.SearchStrategy[dict[str, object]]:
 
 
 PROJECT = Path(tempfile.mkdtemp(prefix="kb-fuzz-project-"))
+atexit.register(shutil.rmtree, PROJECT, ignore_errors=True)
 
 
 def _fuzz_project() -> Path:
