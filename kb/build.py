@@ -80,12 +80,19 @@ def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteRepor
     """Validated inputs -> tagged passages, events, mentions -> pages written under docs/.
 
     The tagging, timeline and mention stages run only on articles the cache
-    does not hold; their results are the same either way.
+    does not hold, and an article's own pages are rendered only when their
+    inputs changed; the output is the same either way.
     """
     taxonomy, articles, entities = inputs
-    stages = _cache(project, cached).stages(articles, taxonomy, entities)
-    pages = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
-    return write_pages(pages, project.docs)
+    store = _cache(project, cached)
+    stages = store.stages(articles, taxonomy, entities)
+    # An article's pages are rendered again only when what they are made from changed.
+    reuse = store.reuse(project.docs)
+    pages = render_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
+    report = write_pages(pages, project.docs)
+    if reuse is not None:
+        reuse.save()
+    return report
 
 
 def _cache(project: Project, cached: bool) -> cache.Cache:

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ import kb
 from kb.discover import Unreadable, read_regular
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
+from kb.pages import Page
 from kb.problems import Problem
 from kb.sources import MAX_BYTES, Article, Reader
 from kb.tagging import Collection, TaggedArticle, tag_articles
@@ -103,6 +105,7 @@ class Cache:
         self._loaded: dict[int, tuple[bytes, Entry]] = {}  # id(article) -> (key, entry) for articles read from the cache
         self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
         self._used: set[bytes] = set()
+        self.pages: dict[str, PageRecord] | None = None  # article id -> its pages as last written; loaded on first use
 
     def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
         """Start a build: fix the inputs every key depends on besides the source itself."""
@@ -159,6 +162,24 @@ class Cache:
         self._finish()
         return merge(ordered, taxonomy, entities)
 
+    def key_of(self, article: Article) -> bytes | None:
+        """The key of the source an article was read from in this build, if the cache read it."""
+        for table in (self._loaded, self._read):
+            found = table.get(id(article))
+            if found is not None:
+                value = found[1]
+                if (value.article if isinstance(value, Entry) else value) is article:
+                    return found[0]
+        return None
+
+    def reuse(self, docs: Path) -> PageKeeper | None:
+        """What render_pages asks whether an article's pages can stay as written (None without a cache folder)."""
+        if self.folder is None:
+            return None
+        if self.pages is None:
+            self.pages = _load_index(self.folder / INDEX)
+        return PageKeeper(self, docs)
+
     # Disk and memory -------------------------------------------------------
 
     def _path(self, key: bytes) -> Path | None:
@@ -192,18 +213,7 @@ class Cache:
         path = self._path(key)
         if path is None:
             return
-        payload = pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL)
-        blob = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temp, "wb") as handle:
-                handle.write(blob)
-            os.replace(temp, path)
-        except OSError:
-            # A cache that cannot be written (read-only or full disk) only costs time.
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        _write_atomically(path, pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _finish(self) -> None:
         """Keep in memory and on disk only the entries this build used."""
@@ -243,6 +253,132 @@ def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entitie
         )
         for tagged in collection.articles
     ]
+
+
+INDEX = "pages.index"
+# One written page: its path under docs/ and what its file looked like right after
+# the build wrote (or left) it. A file changed since has another size, times or inode.
+FileState = tuple[str, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """An article's pages as a build left them: the key of what they were made from, and their files."""
+
+    key: bytes
+    files: tuple[FileState, ...]
+
+
+class PageKeeper:
+    """kb.pages.Reuse for one build: an article's pages are kept when their key and files are as recorded."""
+
+    def __init__(self, cache: Cache, docs: Path) -> None:
+        self.cache = cache
+        self.docs = docs
+        self.kept_count = 0
+        self._next: dict[str, PageRecord | tuple[bytes, tuple[str, ...]]] = {}
+
+    def _key(self, article: Article, inputs: object) -> bytes | None:
+        source = self.cache.key_of(article)
+        if source is None:
+            return None
+        return hashlib.blake2b(source + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), digest_size=_DIGEST).digest()
+
+    def kept(self, article: Article, inputs: object) -> list[Page] | None:
+        """The pages as the earlier build wrote them, if they were made from the same key and no file changed since."""
+        key = self._key(article, inputs)
+        record = (self.cache.pages or {}).get(article.id)
+        if key is None or record is None or record.key != key:
+            return None
+        pages = []
+        for path, size, mtime, ctime, inode in record.files:
+            data = _read_unchanged(self.docs / path, (size, mtime, ctime, inode))
+            if data is None:
+                return None
+            try:
+                pages.append(Page(path, data.decode("utf-8")))
+            except UnicodeDecodeError:
+                return None
+        self._next[article.id] = record
+        self.kept_count += 1
+        return pages
+
+    def rendered(self, article: Article, inputs: object, pages: list[Page]) -> None:
+        """Remember what the article's new pages were made from; their files are looked at once written."""
+        key = self._key(article, inputs)
+        if key is not None:
+            self._next[article.id] = (key, tuple(p.path for p in pages))
+
+    def save(self) -> None:
+        """After the pages were written: record each article's files, and keep the record on disk."""
+        index: dict[str, PageRecord] = {}
+        for article_id, value in self._next.items():
+            if isinstance(value, PageRecord):
+                index[article_id] = value
+                continue
+            key, paths = value
+            files = []
+            for path in paths:
+                try:
+                    info = os.lstat(self.docs / path)
+                except OSError:
+                    break
+                if not stat.S_ISREG(info.st_mode):
+                    break
+                files.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+            else:
+                index[article_id] = PageRecord(key, tuple(files))
+        self.cache.pages = index
+        if self.cache.folder is not None:
+            _write_atomically(self.cache.folder / INDEX, pickle.dumps((INDEX, index), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_unchanged(path: Path, state: tuple[int, int, int, int]) -> bytes | None:
+    """The bytes of a regular file (no link followed, never blocking) if its size, times and inode are `state`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) != state:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read()
+        return data if len(data) == state[0] else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _load_index(path: Path) -> dict[str, PageRecord]:
+    """The page records of the last build; empty when missing, torn or unreadable (every page is then rendered)."""
+    try:
+        blob = path.read_bytes()
+        digest, payload = blob[:_DIGEST], blob[_DIGEST:]
+        if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
+            return {}
+        name, index = pickle.loads(payload)
+    except Exception:
+        return {}
+    if name != INDEX or not isinstance(index, dict) or not all(isinstance(v, PageRecord) for v in index.values()):
+        return {}
+    return index
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    """payload, with its digest in front, into `path` via a temporary file; a failure only costs time."""
+    blob = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 _OPEN: dict[Path, Cache] = {}

@@ -11,6 +11,7 @@ import pytest
 
 from kb import cache
 from kb.build import Project, generate
+from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -173,3 +174,57 @@ def test_code_hash_covers_every_module_of_the_package(tmp_path: Path) -> None:
         handle.write("\n# an edit\n")
     assert cache.code_hash(package) != before
     assert cache.code_hash(ROOT / "kb") == cache.LOADED_CODE
+
+
+def _count_article_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from kb.pages import article
+
+    calls: list[str] = []
+    real = article.article_page
+
+    def counted(plan: object, tagged: TaggedArticle) -> str:
+        calls.append(tagged.article.id)
+        return real(plan, tagged)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(article, "article_page", counted)
+    return calls
+
+
+def test_only_the_edited_articles_pages_are_rendered_again(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "pages")
+    generate(Project(project), TODAY)
+    calls = _count_article_renders(monkeypatch)
+    generate(Project(project), TODAY)
+    assert calls == []
+    source = sorted((project / "sources").glob("*.md"))[4]
+    # A sentence that names no administration, theme, date or person: no other page changes.
+    _edit(source, "\n\n", "\n\nThe weather in the capital was mild that week.\n\n")
+    generate(Project(project), TODAY)
+    assert calls == [source.stem]
+    assert _docs(project) == _fresh(project_factory, project, "pages-reference")
+
+
+def test_a_changed_or_missing_page_file_is_rendered_again(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "page-files")
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    pages = sorted((project / "docs" / "articles").glob("*.md"))
+    pages[0].write_text(pages[0].read_text(encoding="utf-8") + "\nchanged by hand\n", encoding="utf-8")
+    pages[1].unlink()
+    bib = pages[2].with_suffix(".bib")
+    bib.write_bytes(bib.read_bytes())  # same bytes, a new write: its times differ from the record
+    generate(Project(project), TODAY)
+    assert _docs(project) == before
+
+
+def test_a_torn_page_index_renders_every_page(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "page-index")
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    index = project / ".cache" / "kb" / cache.INDEX
+    index.write_bytes(index.read_bytes()[:-10])
+    cache.for_project(Project(project).cache).pages = None  # a new process: the index is read from disk
+    calls = _count_article_renders(monkeypatch)
+    generate(Project(project), TODAY)
+    assert len(calls) == 24
+    assert _docs(project) == before

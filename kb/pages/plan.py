@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from kb.mentions import Mentions
 from kb.pages import sitemap
-from kb.tagging import Collection, Passage
+from kb.tagging import Collection, Passage, TaggedArticle
 from kb.taxonomy import Administration, Theme
 from kb.timeline import Event
 
@@ -52,6 +53,12 @@ class Plan:
         if rest:
             sections.append((None, key_passages(rest), len(rest)))
         return sections
+
+    def only(self, tagged: TaggedArticle) -> Plan:
+        """This plan with its collection cut to one article, for the per-article renderers."""
+        view = copy.copy(self)
+        view.collection = Collection(self.taxonomy, (tagged,))
+        return view
 
     def passages_of(self, tag: str) -> list[Passage]:
         """Every passage tagged with an administration or theme id, in collection order."""
