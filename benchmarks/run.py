@@ -225,8 +225,8 @@ def site_figures(site: Path) -> dict[str, object]:
     }
 
 
-def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float) -> dict[str, object]:
-    """Every figure for one collection size, the variants interleaved within each run."""
+def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float, whole: bool = True) -> dict[str, object]:
+    """Every figure for one collection size, the variants interleaved within each run (without `whole`: the generator's figures only)."""
     folder = work / f"n{n}"
     paragraphs = make_project(folder, n, seed)
     python = sys.executable
@@ -242,6 +242,9 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float) ->
         # 1. The generator alone, from nothing: empty docs/, no cache.
         clean(folder)
         keep("gen_cold_s", timed([python, "build_kb.py"], folder).seconds)
+        if not whole:
+            _edits(folder, source, run, keep)
+            continue
         # 2. The whole build from nothing (generator timed inside the hook, search index included).
         clean(folder)
         cold = timed([python, str(HARNESS), "mkdocs", "timed"], folder)
@@ -260,32 +263,40 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float) ->
         keep("whole_warm_gen_s", float(str(warm.result["generator_s"])))
         keep("share_warm", float(str(warm.result["generator_s"])) / warm.seconds)
         keep("peak_mb", max(cold.peak_mb, warm.peak_mb, alone.peak_mb))
-        # 5. One source edited, then `build_kb.py` in a fresh process (cache on disk, docs/ present).
-        sys.path.insert(0, str(HERE))
-        from harness import edit_source
-
-        edit_source(source, 1000 + run)
-        edit = timed([python, str(HARNESS), "generate"], folder)
-        keep("edit_in_process_s", float(str(edit.result["seconds"])))
-        keep("edit_hits", float(str(edit.result["hits"])))
-        keep("edit_misses", float(str(edit.result["misses"])))
-        keep("edit_written", float(str(edit.result["written"])))
-        edit_source(source, 2000 + run)
-        keep("edit_process_s", timed([python, "build_kb.py"], folder).seconds)
-        # 6. One edit in a process whose memory cache is warm (what `mkdocs serve` does).
-        memory = timed([python, str(HARNESS), "edit", str(source), str(3000 + run)], folder)
-        keep("edit_memory_s", float(str(memory.result["seconds"])))
+        _edits(folder, source, run, keep)
         # 7. Edit to preview in the real server.
         latency, builds = preview_latency(folder, 4000 + run, preview_timeout)
         keep("preview_s", latency)
         keep("preview_builds", builds)
+    for name in COLUMNS[COLUMNS.index("gen_cold_s") : COLUMNS.index("html_pages")]:
+        samples.setdefault(name, [])  # empty: not measured this time
     generated = sum(1 for name in GENERATED for p in (folder / "docs" / name).rglob("*") if p.is_file())
     row: dict[str, object] = {"n": n, "paragraphs": paragraphs, "generated_files": generated, "load_start": load_start, "load_end": load()}
-    row.update({name: round(statistics.median(values), 3) for name, values in samples.items()})
+    row.update({name: round(statistics.median(values), 3) if values else "" for name, values in samples.items()})
     for name in ("edit_hits", "edit_misses", "edit_written", "preview_builds"):
-        row[name] = int(float(str(row[name])))
-    row.update(site_figures(folder / "site"))
+        if row.get(name, "") != "":
+            row[name] = int(float(str(row[name])))
+    if (folder / "site").is_dir():
+        row.update(site_figures(folder / "site"))
     return row
+
+
+def _edits(folder: Path, source: Path, run: int, keep: Callable[[str, float], None]) -> None:
+    """One source edited, then: generate() in a fresh process (cache on disk, docs/ present), build_kb.py, a warm process."""
+    sys.path.insert(0, str(HERE))
+    from harness import edit_source
+
+    edit_source(source, 1000 + run)
+    edit = timed([sys.executable, str(HARNESS), "generate"], folder)
+    keep("edit_in_process_s", float(str(edit.result["seconds"])))
+    keep("edit_hits", float(str(edit.result["hits"])))
+    keep("edit_misses", float(str(edit.result["misses"])))
+    keep("edit_written", float(str(edit.result["written"])))
+    edit_source(source, 2000 + run)
+    keep("edit_process_s", timed([sys.executable, "build_kb.py"], folder).seconds)
+    # What `mkdocs serve` does: one edit in a process whose memory cache is warm.
+    memory = timed([sys.executable, str(HARNESS), "edit", str(source), str(3000 + run)], folder)
+    keep("edit_memory_s", float(str(memory.result["seconds"])))
 
 
 def machine() -> list[str]:
@@ -303,12 +314,19 @@ def _f(row: dict[str, object], key: str) -> float:
     return float(str(row[key]))
 
 
+def _has(row: dict[str, object], *keys: str) -> bool:
+    return all(str(row.get(key, "")) != "" for key in keys)
+
+
 def table(rows: list[dict[str, object]]) -> list[str]:
     """The figures as Markdown tables."""
     head = ("N", "load start/end", "generator cold s", "whole build cold s (generator in it)", "whole build warm s (generator in it)",
             "MkDocs alone s", "whole/alone", "peak MB")  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
     for r in rows:
+        if not _has(r, "whole_cold_s"):
+            lines.append(f"| {r['n']} | {r['load_start']} / {r['load_end']} | {r['gen_cold_s']} | not measured | not measured | not measured | | |")
+            continue
         lines.append(
             f"| {r['n']} | {r['load_start']} / {r['load_end']} | {r['gen_cold_s']} | {r['whole_cold_s']} ({r['whole_cold_gen_s']}) "
             f"| {r['whole_warm_s']} ({r['whole_warm_gen_s']}) | {r['mkdocs_alone_s']} | {r['whole_over_alone']} | {_f(r, 'peak_mb'):.0f} |"
@@ -317,6 +335,12 @@ def table(rows: list[dict[str, object]]) -> list[str]:
              "files rewritten", "edit to preview s", "builds per save", "HTML pages", "largest page")  # fmt: skip
     lines += ["", "| " + " | ".join(head2) + " |", "|" + "--:|" * len(head2)]
     for r in rows:
+        if not _has(r, "preview_s"):
+            lines.append(
+                f"| {r['n']} | {r['edit_in_process_s']} | {r['edit_process_s']} | {r['edit_memory_s']} | {r['edit_hits']}/{r['edit_misses']} "
+                f"| {r['edit_written']} | not measured | | | |"
+            )
+            continue
         lines.append(
             f"| {r['n']} | {r['edit_in_process_s']} | {r['edit_process_s']} | {r['edit_memory_s']} | {r['edit_hits']}/{r['edit_misses']} "
             f"| {r['edit_written']} | {r['preview_s']} | {r['preview_builds']} | {r['html_pages']} "
@@ -337,6 +361,9 @@ def targets(rows: list[dict[str, object]]) -> list[str]:
         line(f"N={n}: one-source edit, generator in process ≤ {EDIT_IN_PROCESS_S} s", f"{r['edit_in_process_s']} s (warm process: {r['edit_memory_s']} s)",
              _f(r, "edit_in_process_s") <= EDIT_IN_PROCESS_S)  # fmt: skip
         line(f"N={n}: one-source edit, whole process ≤ {EDIT_PROCESS_S} s", f"{r['edit_process_s']} s", _f(r, "edit_process_s") <= EDIT_PROCESS_S)
+        if not _has(r, "preview_s", "share_warm"):
+            out.append(f"| N={n}: whole build, preview, memory | not measured in this run | – |")
+            continue
         if n in PREVIEW_S:
             line(f"N={n}: edit to preview ≤ {PREVIEW_S[n]:g} s", f"{r['preview_s']} s", _f(r, "preview_s") <= PREVIEW_S[n])
         line(f"N={n}: one build per save", f"{r['preview_builds']}", int(str(r["preview_builds"])) == 1)
@@ -361,7 +388,7 @@ def write_report(rows: list[dict[str, object]], csv_path: Path, md_path: Path, r
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows({k: r[k] for k in COLUMNS} for r in rows)
+        writer.writerows({k: r.get(k, "") for k in COLUMNS} for r in rows)
     notes = ""
     if md_path.exists() and NOTES_MARK in (old := md_path.read_text(encoding="utf-8")):
         notes = old.split(NOTES_MARK, 1)[1]
@@ -422,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--preview-timeout", type=float, default=1800.0, help="seconds to wait for each step of the preview")
     parser.add_argument("--fresh", action="store_true", help="drop rows of sizes not measured this time from the CSV")
+    parser.add_argument("--generator-only", default="", help="comma-separated sizes measured without the MkDocs builds and the preview")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     counts = [int(r) for r in args.runs.split(",")]
@@ -429,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = {int(str(r["n"])): r for r in ([] if args.fresh else read_csv(args.csv))}
     ordered: list[dict[str, object]] = []
     for n in sizes:
-        rows[n] = measure(n, runs[n], args.seed, args.work, args.preview_timeout)
+        light = {int(x) for x in args.generator_only.split(",") if x.strip()}
+        rows[n] = measure(n, runs[n], args.seed, args.work, args.preview_timeout, whole=n not in light)
         ordered = [rows[k] for k in sorted(rows)]
         write_report(ordered, args.csv, args.report, runs, args.seed)
     print("\n".join(table(ordered)))
