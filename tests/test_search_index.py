@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -173,3 +176,41 @@ def test_a_missing_indexer_says_how_to_install_it(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # as if the wheel were not installed
     with pytest.raises(SearchIndexError, match=r"pagefind-bin-extended package is missing: run `make \.venv/\.installed`"):
         executable()
+
+
+# --- `mkdocs serve`: the index follows each save, in the background ---------------------
+
+
+@pytest.mark.slow
+def test_serve_reindexes_after_a_save_without_another_build(project_factory: Callable[..., Path]) -> None:
+    from tests.test_serve import ARTICLE, Preview, _add_paragraph
+
+    project = project_factory("serve-search", sources=CASES / "collections" / "tiny")
+    server = Preview(project)
+
+    def served_words() -> tuple[str, int]:
+        status, text = server.get(f"{BUNDLE}/pagefind-entry.json")
+        if status != 200:
+            return "", 0
+        language = json.loads(text)["languages"]["en"]["hash"]
+        try:  # the bundle may be swapped between the two requests: then ask again
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/{BUNDLE}/pagefind.{language}.pf_meta", timeout=20) as response:
+                meta = cbor.loads(gzip.decompress(response.read())[len(b"pagefind_dcd") :])
+        except urllib.error.HTTPError:
+            return "", 0
+        assert isinstance(meta, list) and isinstance(meta[1], list)
+        return language, sum(int(page[1]) for page in meta[1])  # type: ignore[index, call-overload]
+
+    try:
+        server.wait(lambda: served_words()[0] != "", "the first search bundle")
+        before = served_words()
+        _add_paragraph(project / "sources" / f"{ARTICLE}.md", "Seven new words about the abductions here.")
+        server.wait(lambda: served_words()[0] not in ("", before[0]), "the search bundle of the save")
+        after = served_words()
+        assert after[1] > before[1], (before, after)
+        server.settle()
+        out = server.output()
+        assert out.count("Building documentation") == 2, out  # the indexer's writes start no build
+        assert "search:" not in out, out
+    finally:
+        server.stop()
