@@ -19,6 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 
+from kb.pages import OWNED
 from kb.safefs import Folder, Parts, change
 
 NAME = ".kb-journal"
@@ -118,6 +119,9 @@ def read(folder: Folder) -> tuple[Plan, bool] | None:
             tuple(data["dirs"]),
             data["manifest"],
         )
+        files = (*plan.creates, *(p for p, _, _ in plan.replaces), *plan.deletes)
+        if not all(_owned(path, 2) for path in files) or not all(_owned(path, 1) for path in plan.dirs):
+            raise Foreign("names paths outside the generator's folders, so this writer did not write it")
         return plan, committed
     finally:
         os.close(fd)
@@ -189,6 +193,15 @@ def recover(folder: Folder) -> str | None:
         return "rolled forward"
     undo(folder, plan)
     return "rolled back"
+
+
+class Foreign(Exception):
+    """A sealed journal this writer would never have written: it is not acted on."""
+
+
+def _owned(path: object, depth: int) -> bool:
+    names = path.split("/") if isinstance(path, str) else []
+    return len(names) >= depth and names[0] in OWNED and all(n not in ("", ".", "..") for n in names)
 
 
 def _prune(folder: Folder, directory: Parts) -> None:

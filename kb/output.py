@@ -128,8 +128,7 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
             writer.close()
             with contextlib.suppress(OSError):  # a torn journal left here is discarded by the next run
                 journal.discard(folder)  # nothing was touched yet
-        if isinstance(err, OSError):
-            raise OutputError([os_problem(where, err)]) from None
+        _translate(where, err)
         raise
 
     encoded = {path: wanted[path].encode("utf-8") for path in (*plan.creates, *(p for p, _, _ in plan.replaces))}
@@ -138,18 +137,30 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
         journal.commit(folder)
     except BaseException as err:
         _guard(where, lambda: journal.undo(folder, plan), "the next run restores the previous pages")
-        if isinstance(err, OSError):
-            raise OutputError([os_problem(where, err)]) from None
+        _translate(where, err)
         raise
     _guard(where, lambda: journal.finish(folder, plan), "the new pages are in place; the next run finishes removing stale ones")
     written = tuple(sorted((*plan.creates, *(p for p, _, _ in plan.replaces))))
     return WriteReport(written, plan.deletes, len(wanted) - len(written), recovered)
 
 
+def _translate(where: str, err: BaseException) -> None:
+    """Raise the clear error for an OSError or a link met while writing (the previous pages are in place)."""
+    if isinstance(err, UnsafePath):
+        raise OutputError([_link_problem(f"{where}/{'/'.join(err.parts)}", err.what, "")]) from None
+    if isinstance(err, OSError):
+        raise OutputError([os_problem(where, err)]) from None
+
+
 def _guard(where: str, step: Callable[[], object], after: str) -> str | None:
     """Run a recovery step; an OSError becomes a clear error saying what the next run will do."""
     try:
         result = step()
+    except UnsafePath as err:
+        raise OutputError([_link_problem(f"{where}/{'/'.join(err.parts)}", err.what, "")]) from None
+    except journal.Foreign as err:
+        message = f"{err}; nothing was changed: delete {where}/{journal.NAME} and run again"
+        raise OutputError([Problem(f"{where}/{journal.NAME}", None, "journal", message)]) from None
     except OSError as err:
         raise OutputError([os_problem(where, err, after)]) from None
     return result if isinstance(result, str) else None

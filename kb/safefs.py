@@ -90,6 +90,7 @@ class Folder:
         """The descriptor of the folder `parts` (None if absent and not created); a link on the way raises UnsafePath."""
         if parts in self._fds:
             return self._fds[parts]
+        _names(parts)
         parent = self.dir_fd(parts[:-1], create)
         if parent is None:
             return None
@@ -110,6 +111,7 @@ class Folder:
 
     def kind(self, parts: Parts) -> int | None:
         """The `st_mode` of `parts` without following a link, or None if absent."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
             return None
@@ -120,6 +122,7 @@ class Folder:
 
     def links(self, parts: Parts) -> int:
         """How many names the file `parts` has (hard links); 0 if absent."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
             return 0
@@ -146,6 +149,7 @@ class Folder:
 
     def read(self, parts: Parts, limit: int | None = None) -> bytes | None:
         """The bytes of regular file `parts` (at most `limit`), None if absent; anything else raises UnsafePath."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
             return None
@@ -167,6 +171,7 @@ class Folder:
 
     def write(self, parts: Parts, data: bytes) -> None:
         """Create or overwrite regular file `parts` in place with `data` (two steps, so tests can tear it)."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1], create=True)
         assert parent is not None
         name = "/".join(parts)
@@ -182,6 +187,7 @@ class Folder:
 
     def append(self, parts: Parts, data: bytes) -> None:
         """Append `data` to the existing regular file `parts` in one write."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         assert parent is not None
         change(f"append {'/'.join(parts)}")
@@ -193,6 +199,7 @@ class Folder:
 
     def unlink(self, parts: Parts) -> None:
         """Remove file `parts` if present (a link is removed itself, never its target)."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
             return
@@ -202,6 +209,7 @@ class Folder:
 
     def rmdir_if_empty(self, parts: Parts) -> bool:
         """Remove folder `parts` if it exists and is empty; True if it is gone."""
+        _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
             return True
@@ -218,6 +226,15 @@ class Folder:
                 return False
             raise
         return True
+
+
+def _names(parts: Parts) -> None:
+    # Plain names only: "..", "." or a slash could climb out of the folder without any link.
+    for name in parts:
+        if name in ("", ".", "..") or "/" in name or "\0" in name:
+            raise UnsafePath(parts, f"{name!r} is not a plain file name")
+    if not parts:
+        raise UnsafePath(parts, "is the folder itself, not a name inside it")
 
 
 def read_all(fd: int, limit: int | None) -> bytes:

@@ -14,6 +14,7 @@ import pytest
 
 from kb import journal
 from kb.output import OutputError, Page, write_pages
+from kb.safefs import Folder
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -103,6 +104,23 @@ def test_a_hard_link_to_a_page_keeps_its_bytes(docs: Path, outside: Path) -> Non
     write_pages(pages("new"), docs)
     assert backup.read_bytes() == before
     assert (docs / "people" / "index.md").read_text(encoding="utf-8") == "# People new\n"
+
+
+def test_a_planted_journal_never_acts_outside_the_owned_folders(docs: Path, outside: Path) -> None:
+    """A journal committed by hand (git add -f) naming paths that climb out is not acted on."""
+    before = snapshot(outside)
+    with Folder(docs) as folder:
+        writer = journal.Writer(folder)
+        writer.keep("articles/../../../outside/index.md", b"overwritten")
+        writer.seal(("../outside/new.md",), ("articles/../../../outside/stale.md", "people/../../../outside/sub/photo.png"), ("..",), "{}")
+        journal.commit(folder)
+    with pytest.raises(OutputError) as caught:
+        write_pages(pages("new"), docs)
+    assert problems(caught)[0].startswith("docs/.kb-journal: journal: names paths outside the generator's folders")
+    assert snapshot(outside) == before
+    (docs / journal.NAME).unlink()
+    write_pages(pages("new"), docs)
+    assert snapshot(outside) == before
 
 
 def test_docs_itself_a_link_is_refused(tmp_path: Path, outside: Path) -> None:
