@@ -133,5 +133,6 @@ def _remove(path: Path) -> None:
 def _die_with_parent() -> None:
     # A build killed with -9 takes its MkDocs child with it, so no orphan keeps
     # writing into a staging folder the next run is removing.
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux only
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
