@@ -23,7 +23,8 @@ def copy_project(target: Path, sources: Path | None = None) -> Path:
     for name in PROJECT_FILES:
         src = {"sources": sources or SEED_SOURCES, "entities.yml": SEED_ENTITIES}.get(name, ROOT / name)
         if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", "administrations", "themes", "articles", "explore", "people"))
+            generated = ("administrations", "themes", "articles", "explore", "people", ".kb-*")  # and the writer's own files
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__", *generated))
         elif src.exists():
             shutil.copy2(src, target / name)
     return target
