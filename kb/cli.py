@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from kb import new, summary
+from kb import evaluate, new, summary
 from kb.build import Project, check, generate
 from kb.pages import sitemap
 from kb.problems import InputError
@@ -30,6 +30,10 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     for suggestion in suggest_entities(project.root, articles, entities, sitemap.reserved("people")):
         print(suggestion.format(args.format), file=sys.stdout if args.format == "github" else sys.stderr)
     return 0
+
+
+def _evaluate(project: Project, args: argparse.Namespace) -> int:
+    return evaluate.command(project.root, project.taxonomy, args)
 
 
 def _site(project: Project, args: argparse.Namespace) -> int:
@@ -59,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     new_cmd = commands.add_parser("new", help="start sources/<id>.md from a web capture (--from FILE) or from scratch")
     new.add_arguments(new_cmd)
     new_cmd.set_defaults(run=_new)
+    evaluate_cmd = commands.add_parser("evaluate", help="precision and recall of tagging and dating on a labeled corpus")
+    evaluate.add_arguments(evaluate_cmd)
+    evaluate_cmd.set_defaults(run=_evaluate)
     diff_cmd = commands.add_parser("diff", help="summarise in Markdown how the pages of HEAD_DOCS differ from BASE_DOCS")
     diff_cmd.add_argument("base", type=Path, metavar="BASE_DOCS", help="docs/ generated from the base commit")
     diff_cmd.add_argument("head", type=Path, metavar="HEAD_DOCS", help="docs/ generated from the proposed change")
