@@ -90,7 +90,8 @@ class Reading:
 
 
 def _expand(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
-    return [p.replace(NAME, name) for p in patterns for name in names]
+    """Each pattern with {name} replaced by each name (patterns without {name} kept as they are)."""
+    return [p.replace(NAME, name) for p in patterns for name in names] if names else [p for p in patterns if NAME not in p]
 
 
 class Reader:
@@ -105,7 +106,9 @@ class Reader:
         self.in_role = {a.id: Matcher(_expand(rules.other_roles, a.aliases)) for a in taxonomy.administrations}
         self.future = Matcher(rules.future)
         self.government = Matcher(rules.government_terms())
-        self.rules = [(r, [Matcher([term]) for term in r.all]) for r in rules.themes]
+        # In a theme rule, {name} stands for any prime minister's name: "Koizumi's visit to Pyongyang".
+        every_name = [alias for a in taxonomy.administrations for alias in a.aliases]
+        self.rules = [(r, [Matcher(_expand(options, every_name) if any(NAME in o for o in options) else options) for options in r.all]) for r in rules.themes]
         self.anaphora = [(r, Matcher(r.heads), Matcher(r.anaphors)) for r in rules.anaphora]
         self.theme_order = [t.id for t in taxonomy.themes]
 
@@ -121,7 +124,7 @@ class Reader:
         in_role = self._in_role(texts, names)
         office = self._office(written) if written is not None else None
         antecedents: dict[str, tuple[str | None, str, int]] = {}
-        readings = []
+        readings: list[Reading] = []
         for index, text in enumerate(texts):
             admins, evidence = self._administrations(text, names[index], in_role, published)
             if not admins and office is not None and _inside(dates[index], office[1]):
@@ -129,9 +132,17 @@ class Reader:
                 if said:
                     admins.append(office[0].id)
                     evidence.append(_evidence(office[0].id, Basis.IN_OFFICE, said))
-            themes = self._themes(text, index, dates[index], written, antecedents)
+            themes, referred = self._themes(text, index, dates[index], written, antecedents)
             for _, found in themes:
                 evidence += found
+            if not admins:
+                # "the trip", "the easing": what the paragraph refers back to was the act of the
+                # administration its paragraph concerns by name or by being in office.
+                for where, anaphor in referred:
+                    for reason in readings[where].evidence if where < index else ():
+                        if reason.basis in (Basis.NAME, Basis.IN_OFFICE) and reason.tag not in admins and reason.tag in readings[where].administrations:
+                            admins.append(reason.tag)
+                            evidence.append(Evidence(reason.tag, Basis.ANAPHORA, anaphor.words, anaphor.note, anaphor.spans))
             order = [a.id for a in self.taxonomy.administrations]
             readings.append(
                 Reading(
@@ -186,34 +197,42 @@ class Reader:
     def _themes(
         self, text: str, index: int, dates: tuple[DateMention, ...], written: PartialDate | None,
         antecedents: dict[str, tuple[str | None, str, int]],
-    ) -> list[tuple[str, list[Evidence]]]:  # fmt: skip
+    ) -> tuple[list[tuple[str, list[Evidence]]], list[tuple[int, Evidence]]]:  # fmt: skip
+        """(each theme with its reasons, (paragraph index, evidence) of anaphors resolved to an earlier paragraph)."""
+        referred: list[tuple[int, Evidence]] = []
         matched = {theme_id: matcher.matches(text) for theme_id, matcher in self.themes}
         extra: dict[str, list[Evidence]] = {}
-        for rule, heads, anaphors in self.anaphora:
-            found, suppressed = self._anaphora(rule, text, index, heads.matches(text), anaphors.matches(text), matched[rule.theme], antecedents)
-            if suppressed:
-                matched[rule.theme] = [m for m in matched[rule.theme] if not any(s <= m.start and m.end <= e for s, e in suppressed)]
-            extra.setdefault(rule.theme, []).extend(found)
+        by_rule: dict[str, list[Match]] = {}
         for theme_rule, terms in self.rules:
             hits = [m.matches(text) for m in terms]
             if all(hits) and (theme_rule.dated is None or _dated(dates, written, theme_rule.dated)):
                 spans = tuple((h[0].start, h[0].end) for h in hits)
                 words = " … ".join(h[0].words for h in hits)
                 extra.setdefault(theme_rule.theme, []).append(Evidence(theme_rule.theme, Basis.RULE, words, theme_rule.id, spans))
+                by_rule.setdefault(theme_rule.theme, []).extend(h for found in hits for h in found)
+        for rule, heads, anaphors in self.anaphora:
+            # What names the theme near a head: its phrases, and the terms of its rules that held here.
+            naming = sorted(matched[rule.theme] + by_rule.get(rule.theme, []), key=lambda m: (m.start, m.end))
+            found, suppressed = self._anaphora(rule, text, index, heads.matches(text), anaphors.matches(text), naming, antecedents)
+            referred += [(where, evidence) for where, evidence in found if where != index]
+            found_evidence = [evidence for _, evidence in found]
+            if suppressed:
+                matched[rule.theme] = [m for m in matched[rule.theme] if not any(s <= m.start and m.end <= e for s, e in suppressed)]
+            extra.setdefault(rule.theme, []).extend(found_evidence)
         out = []
         for theme_id in self.theme_order:
             reasons = [_evidence(theme_id, Basis.PHRASE, matched[theme_id])] if matched[theme_id] else []
             reasons += extra.get(theme_id, [])
             if reasons:
                 out.append((theme_id, reasons))
-        return out
+        return out, referred
 
     def _anaphora(
         self, rule: Anaphora, text: str, index: int, heads: list[Match], anaphors: list[Match], named: list[Match],
         antecedents: dict[str, tuple[str | None, str, int]],
-    ) -> tuple[list[Evidence], list[tuple[int, int]]]:  # fmt: skip
-        """(evidence for anaphors resolved to the theme, spans of anaphors resolved to something else)."""
-        found: list[Evidence] = []
+    ) -> tuple[list[tuple[int, Evidence]], list[tuple[int, int]]]:  # fmt: skip
+        """((antecedent's paragraph index, evidence) for anaphors resolved to the theme, spans of anaphors resolved to something else)."""
+        found: list[tuple[int, Evidence]] = []
         suppressed: list[tuple[int, int]] = []
         if not heads:
             return found, suppressed
@@ -235,7 +254,7 @@ class Reader:
                 suppressed.append((anaphor.start, anaphor.end))
             else:
                 note = f"“{words}” (¶ {where + 1})" if where != index else f"“{words}”"
-                found.append(Evidence(theme, Basis.ANAPHORA, anaphor.words, note, ((anaphor.start, anaphor.end),)))
+                found.append((where, Evidence(theme, Basis.ANAPHORA, anaphor.words, note, ((anaphor.start, anaphor.end),))))
         return found, suppressed
 
 
@@ -271,8 +290,8 @@ def _evidence(tag: str, basis: Basis, matches: list[Match]) -> Evidence:
 
 
 def _inside(dates: tuple[DateMention, ...], term: Term) -> bool:
-    """Whether every date of the paragraph falls in the term."""
-    return all(term.start <= m.date.first_day and (term.end is None or m.last.last_day < term.end) for m in dates)
+    """Whether every date of the paragraph falls in the term ("since 2006" reaches into the present, so it is not checked)."""
+    return all(term.start <= m.date.first_day and (term.end is None or m.last.last_day < term.end) for m in dates if m.kind != "since")
 
 
 def _dated(dates: tuple[DateMention, ...], written: PartialDate | None, span: tuple[dt.date, dt.date]) -> bool:

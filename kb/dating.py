@@ -66,11 +66,13 @@ _INTRODUCERS = frozenset((
 ))  # fmt: skip
 # Words that make a date without a year look forward from the day of writing.
 _FORWARD = frozenset((
-    "expected", "expects", "expect", "by", "upcoming", "will", "next", "scheduled", "schedule", "due",
+    "expected", "expects", "expect", "upcoming", "will", "would", "next", "scheduled", "schedule", "due",
     "planned", "plans", "plan", "planning", "slated", "set", "forthcoming", "ahead", "intends", "aims",
-    "coming", "later", "until", "before",
+    "coming", "pledged", "pledge", "promised", "vowed", "faces", "face",
 ))  # fmt: skip
-_FORWARD_WINDOW = 8  # words before the date that may carry the cue
+# These look forward only right before the date: "by mid-March", not "struck by diplomats on Wednesday".
+_FORWARD_BEFORE = frozenset(("by", "until", "till", "before"))
+_FORWARD_WINDOW = 12  # words before the date that may carry the cue
 _WORD = re.compile(r"[A-Za-z]+")
 # What may join two dates into one range (after "from" or "between") or one shared year.
 _JOIN = re.compile(r"^\s*(?:(?P<word>and|or|to|until|till|through)\s+|[-–]\s*)$")
@@ -169,8 +171,13 @@ def find_dates(paragraph: str, published: PartialDate, written: PartialDate | No
             else:
                 year = raw.year if explicit else context if context is not None else written.year
                 assert year is not None
-                if not explicit and _calendar(year, raw.month, raw.day).first_day > written.last_day and not _forward(paragraph, start, raw.start):
-                    year -= 1
+                if not explicit:
+                    candidate = _calendar(year, raw.month, raw.day)
+                    ahead = _forward(paragraph, start, raw.start)
+                    if candidate.first_day > written.last_day and not ahead:
+                        year -= 1  # "in late May" in an article of March: last May
+                    elif candidate.last_day < written.first_day and ahead and context is None:
+                        year += 1  # "sanctions, which expire in April" in an article of November: next April
                 end_year = raw.end_year if raw.end_year is not None else (year if raw.end_month or raw.end_day else None)
                 date = _calendar(year, raw.month, raw.day)
                 end = _calendar(end_year, raw.end_month, raw.end_day) if end_year is not None else None
@@ -198,9 +205,11 @@ def _one_event_per_date(mentions: list[DateMention]) -> list[DateMention]:
 
 def _forward(paragraph: str, sentence_start: int, at: int) -> bool:
     """Whether a forward-looking word comes shortly before `at` in its sentence."""
-    window = paragraph[max(sentence_start, at - 80) : at]
+    window = paragraph[max(sentence_start, at - 120) : at]
     words = [w.lower() for w in _WORD.findall(window)][-_FORWARD_WINDOW:]
-    return any(w in _FORWARD for w in words)
+    if words and words[-1] in ("early", "mid", "late", "on", "in") and len(words) > 1 and words[-2] in _FORWARD_BEFORE:
+        return True
+    return bool(words) and (words[-1] in _FORWARD_BEFORE or any(w in _FORWARD for w in words))
 
 
 def _calendar(year: int, month: int | None, day: int | None) -> PartialDate:
@@ -278,12 +287,13 @@ def _relative(match: re.Match[str], before: str, written: PartialDate | None, pa
 def _resolve(match: re.Match[str], before: str, written: PartialDate, paragraph: str) -> PartialDate | None:
     group = match.group
     if group("wd"):
-        # A weekday names a day of the week of writing only in a story dated to the day.
-        if written.day is None or before not in ("on", "last", "next", "this", "by", "until", "from", "since"):
+        # A weekday names a day of the week of writing only in a story dated to the day
+        # ("said Friday", "on Tuesday"), not a habit ("every Monday").
+        if written.day is None or before in ("every", "each") or paragraph[match.end() : match.end() + 1] == "s":
             return None
         target = _WEEKDAYS.index(group("wd"))
         day = written.first_day
-        ahead = before == "next" or _forward(paragraph, max(0, match.start() - 80), match.start())
+        ahead = before == "next" or _forward(paragraph, max(0, match.start() - 120), match.start())
         if ahead:
             shift = (target - day.weekday()) % 7 or 7
             day += dt.timedelta(days=shift)

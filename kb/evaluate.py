@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +42,10 @@ class Score:
     fp: int = 0
     fn: int = 0
 
-    def add(self, labeled: set[object] | Counter[object], found: set[object] | Counter[object]) -> None:
-        """Count one item's labeled and found sets (or multisets)."""
-        want, got = Counter(labeled), Counter(found)
+    def add(self, labeled: Iterable[Hashable] | Mapping[Hashable, int], found: Iterable[Hashable] | Mapping[Hashable, int]) -> None:
+        """Count one item's labeled and found sets (or multisets, as Counters)."""
+        want: Counter[Hashable] = Counter(labeled)
+        got: Counter[Hashable] = Counter(found)
         both = sum((want & got).values())
         self.tp += both
         self.fp += sum(got.values()) - both
@@ -149,7 +150,8 @@ def _score(figures: Figures, tagged: TaggedArticle, labels: Labels, taxonomy: Ta
     figures.events.add(wanted, found)
     for key in sorted((wanted - found) | (found - wanted), key=str):
         kind = "missed" if wanted[key] > found[key] else "extra"
-        figures.misses.append(f"{article.id} ¶{key[0]}: {kind} event {key[1]}" + (f"–{key[2]}" if key[2] else "") + f" ({key[3] or 'no single administration'})")
+        span = key[1] + (f"–{key[2]}" if key[2] else "")
+        figures.misses.append(f"{article.id} ¶{key[0]}: {kind} event {span} ({key[3] or 'no single administration'})")
 
 
 def extract_events_of(tagged: TaggedArticle, taxonomy: Taxonomy) -> Iterator[EventKey]:

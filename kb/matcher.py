@@ -26,7 +26,8 @@ _FOLD = str.maketrans({
 })  # fmt: skip
 _GAP = re.compile(r"^~(\d{1,2})$")
 # One word of a wildcard gap: anything but whitespace and the end of a sentence.
-_GAP_WORD = r"[^\s.!?;]+"
+_GAP_WORD = r"(?:[^\s.!?;]+(?:\.[^\s.!?;]+)+\.?|[^\s.!?;]+)"  # "U.N." is one word; "years." ends a sentence
+_GAP_PUNCT = r"[,:\"')]?"
 
 
 def fold(text: str) -> str:
@@ -100,9 +101,12 @@ def term_pattern(term: str) -> str:
     for index, word in enumerate(words):
         gap = _GAP.match(word)
         if gap and 0 < index < len(words) - 1:
-            pieces.append(rf"(?:\s+{_GAP_WORD}){{0,{int(gap.group(1))}}}")
+            # The word before a gap may carry a comma or a closing quote: "Suga, who ... became".
+            pieces.append(rf"{_GAP_PUNCT}(?:\s+{_GAP_WORD}){{0,{int(gap.group(1))}}}")
             continue
-        pieces.append((r"\s+" if pieces else "") + re.escape(word))
+        # A word inside a term may end in `*` too ("coordinat* with"); the term's own last `*` was stripped above.
+        escaped = re.escape(word[:-1]) + r"\w*" if word.endswith("*") and len(word) > 1 else re.escape(word)
+        pieces.append((r"\s+" if pieces else "") + escaped)
     body = "".join(pieces)
     if body and body[-1].isascii():
         body += r"\w*" if prefix else r"(?!\w)"
@@ -221,7 +225,7 @@ def _head(term: str, folded: bool) -> tuple[str, bool] | None:
         rest = body[word.end() :]
         # The pattern puts (?<!\w) before the term; a whole word needs a non-word character
         # after the leading word (or the term's end, with (?!\w) after it).
-        whole = (rest[:1] != "" and not _WORDS.match(rest[:1])) or (rest == "" and not term.endswith("*"))
+        whole = (rest[:1] not in ("", "*") and not _WORDS.match(rest[:1])) or (rest == "" and not term.endswith("*"))
         head = word.group(0)
     else:
         parts = body.split()

@@ -18,7 +18,7 @@ class ThemeRule:
 
     id: str
     theme: str
-    all: tuple[str, ...]
+    all: tuple[tuple[str, ...], ...]  # each item: alternative terms, one of which must match
     dated: tuple[dt.date, dt.date] | None = None
 
 
@@ -125,9 +125,7 @@ class _Reader(FieldReader):
     def theme_rule(self, index: int, item: dict[str, Value], theme_ids: set[str]) -> ThemeRule | None:
         rule_id = str(item.get("id") or f"themes[{index}]")
         theme = self.theme_of(item, f"themes.{rule_id}", theme_ids)
-        terms = self.words(item, "all", required=True)
-        if not terms:
-            self.fail(f"themes.{rule_id}.all", "must list the terms that must all match in one paragraph")
+        terms = self.alternatives(item.get("all"), f"themes.{rule_id}.all")
         dated = item.get("dated")
         span: tuple[dt.date, dt.date] | None = None
         if dated is not None:
@@ -140,6 +138,20 @@ class _Reader(FieldReader):
             else:
                 self.fail(f"themes.{rule_id}.dated", "must be {from: YYYY-MM-DD, to: YYYY-MM-DD}")
         return ThemeRule(rule_id, theme, terms, span) if theme and terms else None
+
+    def alternatives(self, value: Value, key: str) -> tuple[tuple[str, ...], ...]:
+        """A list whose items are a term or a list of alternative terms."""
+        items = value if isinstance(value, list) else []
+        found = []
+        for item in items:
+            options = [item] if isinstance(item, str) else item if isinstance(item, list) else []
+            if not options or not all(isinstance(o, str) and o.strip() for o in options):
+                self.fail(key, f"every item must be a term or a list of terms, got {item!r}")
+                continue
+            found.append(tuple(" ".join(o.split()) for o in options if isinstance(o, str)))
+        if not found:
+            self.fail(key, "must list the terms that must all match in one paragraph (an item may be a list of alternatives)")
+        return tuple(found)
 
     def day(self, value: Value, rule_id: str, key: str) -> dt.date | None:
         try:

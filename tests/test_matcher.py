@@ -35,9 +35,7 @@ def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: boo
     def compile_(words: Iterable[str]) -> re.Pattern[str] | None:
         parts = []
         for term in sorted({_fold(w) for w in words}, key=lambda t: (-len(t), t)):
-            body = r"\s+".join(
-                rf"(?:\s+[^\s.!?;]+){{0,{w[1:]}}}" if re.fullmatch(r"~\d+", w) else re.escape(w) for w in term.rstrip("*").split()
-            ).replace(r"\s+(?:\s+", r"(?:\s+")
+            body = r"\s+".join(_piece(w) for w in term.rstrip("*").split()).replace(r"\s+[,:", r"[,:")
             if body and body[-1].isascii():
                 body += r"\w*" if term.endswith("*") else r"(?!\w)"
             if body and body.lstrip("\\")[:1].isascii():
@@ -51,6 +49,16 @@ def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: boo
     plain = _fold(text)
     blocked = [m.span() for m in block.finditer(plain)] if block else []
     return [text[m.start() : m.end()] for m in find.finditer(plain) if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+
+
+def _piece(word: str) -> str:
+    """One word of a term: a gap of up to N words (an abbreviation like "U.N." is one), a prefix, or literal."""
+    if re.fullmatch(r"~\d+", word):
+        one = r"(?:[^\s.!?;]+(?:\.[^\s.!?;]+)+\.?|[^\s.!?;]+)"
+        return rf"[,:\"')]?(?:\s+{one}){{0,{word[1:]}}}"
+    if word.endswith("*") and len(word) > 1:
+        return re.escape(word[:-1]) + r"\w*"
+    return re.escape(word)
 
 
 def _fold(text: str) -> str:
