@@ -35,6 +35,9 @@ from kb.taxonomy import Administration, Taxonomy, Term
 # A text read alone has no publication date; its explicit years still resolve against this one.
 _UNDATED = PartialDate(9999)
 _WORDS = re.compile(r"\w+")
+# Words (with inner apostrophes and hyphens) and the marks that end a sentence or clause.
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[.!?;:]")
+_STOPS = frozenset(".!?;:")
 
 
 class Basis(Enum):
@@ -105,7 +108,9 @@ class Reader:
         self.called_pm = {a.id: Matcher(_expand(rules.prime_minister, a.aliases)) for a in taxonomy.administrations}
         self.in_role = {a.id: Matcher(_expand(rules.other_roles, a.aliases)) for a in taxonomy.administrations}
         self.future = Matcher(rules.future)
-        self.government = Matcher(rules.government_terms())
+        self.government = Matcher(rules.government)
+        self.actions = frozenset(a.lower() for a in rules.actions)
+        self.within = rules.within
         # In a theme rule, {name} stands for any prime minister's name: "Koizumi's visit to Pyongyang".
         every_name = [alias for a in taxonomy.administrations for alias in a.aliases]
         self.rules = [(r, [Matcher(_expand(options, every_name) if any(NAME in o for o in options) else options) for options in r.all]) for r in rules.themes]
@@ -127,8 +132,8 @@ class Reader:
         readings: list[Reading] = []
         for index, text in enumerate(texts):
             admins, evidence = self._administrations(text, names[index], in_role, published)
-            if not admins and office is not None and _inside(dates[index], office[1]):
-                said = self.government.matches(text)
+            if not admins and office is not None and written is not None and _inside(dates[index], office[1], written):
+                said = self._acting(text)
                 if said:
                     admins.append(office[0].id)
                     evidence.append(_evidence(office[0].id, Basis.IN_OFFICE, said))
@@ -154,15 +159,31 @@ class Reader:
             )
         return readings
 
+    def _acting(self, text: str) -> list[Match]:
+        """The government acting: a subject ("Tokyo") followed within a few words, in its sentence, by an action ("will")."""
+        found = []
+        for subject in self.government.matches(text):
+            if text[subject.end : subject.end + 1] == "-":
+                continue  # "Tokyo-based" names a place, not the government
+            for count, token in enumerate(_TOKEN.finditer(text, subject.end, min(len(text), subject.end + 40 * (self.within + 1)))):
+                if count > self.within or token.group(0) in _STOPS:
+                    break
+                if token.group(0).lower() in self.actions:
+                    found.append(Match(subject.start, token.end(), text[subject.start : token.end()]))
+                    break
+        return found
+
     def _in_role(self, texts: Sequence[str], names: list[list[tuple[Administration, list[Match]]]]) -> set[str]:
         """Administrations whose prime minister the article introduces in another post and never calls prime minister."""
         found = set()
         for number, (admin, _) in enumerate(self.names):
+            named = [(i, m.start) for i, per in enumerate(names) for m in per[number][1]]
+            if not named:
+                continue  # a post without the name counted nowhere changes nothing
             roles = [(i, m.start) for i, t in enumerate(texts) for m in self.in_role[admin.id].matches(t)]
             if not roles or any(self.called_pm[admin.id].matches(t) for t in texts):
                 continue
-            named = [(i, m.start) for i, per in enumerate(names) for m in per[number][1]]
-            if not named or min(roles) <= min(named):
+            if min(roles) <= min(named):
                 found.add(admin.id)
         return found
 
@@ -234,14 +255,23 @@ class Reader:
         """((antecedent's paragraph index, evidence) for anaphors resolved to the theme, spans of anaphors resolved to something else)."""
         found: list[tuple[int, Evidence]] = []
         suppressed: list[tuple[int, int]] = []
-        if not heads:
+        if not heads and not named:
             return found, suppressed
         bounds = [s for s, _ in sentences(text)]
         starts = [m.start for m in named]
         anaphor_starts = [a.start for a in anaphors]
-        for head in heads:
-            at = bisect.bisect_right(anaphor_starts, head.start) - 1
-            anaphor = anaphors[at] if at >= 0 and head.end <= anaphors[at].end else None
+
+        def anaphor_at(match: Match) -> Match | None:
+            at = bisect.bisect_right(anaphor_starts, match.start) - 1
+            return anaphors[at] if at >= 0 and match.end <= anaphors[at].end else None
+
+        # In text order: the theme's own phrases name it ("sanctions", "meet Kim"); so does a head near one.
+        stream = sorted([(m.start, 0, m) for m in named if anaphor_at(m) is None] + [(h.start, 1, h) for h in heads], key=lambda x: (x[0], x[1]))
+        for _, is_head, head in stream:
+            if not is_head:
+                antecedents[rule.id] = (rule.theme, head.words, index)
+                continue
+            anaphor = anaphor_at(head)
             naming = _near(text, bounds, head, named, starts, rule.within, anaphor)
             if anaphor is None or naming is not None:
                 antecedents[rule.id] = (rule.theme if naming else None, (naming or head).words, index)
@@ -289,9 +319,19 @@ def _evidence(tag: str, basis: Basis, matches: list[Match]) -> Evidence:
     return Evidence(tag, basis, words, "", tuple((m.start, m.end) for m in matches))
 
 
-def _inside(dates: tuple[DateMention, ...], term: Term) -> bool:
-    """Whether every date of the paragraph falls in the term ("since 2006" reaches into the present, so it is not checked)."""
-    return all(term.start <= m.date.first_day and (term.end is None or m.last.last_day < term.end) for m in dates if m.kind != "since")
+def _inside(dates: tuple[DateMention, ...], term: Term, written: PartialDate) -> bool:
+    """Whether every date of the paragraph falls in the term.
+
+    "since 2006" reaches into the present, so it is not checked; a past date ends by the day
+    of writing at the latest ("earlier this year", written in May, is January to May).
+    """
+    for m in dates:
+        if m.kind == "since":
+            continue
+        last = min(m.last.last_day, written.last_day) if m.kind == "event" else m.last.last_day
+        if m.date.first_day < term.start or (term.end is not None and last >= term.end):
+            return False
+    return True
 
 
 def _dated(dates: tuple[DateMention, ...], written: PartialDate | None, span: tuple[dt.date, dt.date]) -> bool:

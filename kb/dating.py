@@ -15,8 +15,8 @@ How a date in the text becomes a date mention:
   looks forward (expected, by, upcoming, will, next, scheduled ...): "the
   expected launch by mid-March" in an article of February 2007 is March 2007.
 - Relative dates resolve against the publication date (or the story's own
-  dateline): "last June", "last year", "this month", "next week", "on
-  Tuesday" (the latter two only when the day of writing is known).
+  dateline): "last June", "last year", "May last year", "this month", "next
+  week", "on Tuesday" (the latter two only when the day of writing is known).
 - A dateline ("TOKYO, June 15 Kyodo -") dates the story, not an event.
 - A year inside a more precise date of the same sentence ("on January 5 in the
   wake of the 2024 earthquake") is that date, not a second event.
@@ -55,7 +55,7 @@ _DATE = re.compile(
         rf"\b(?P<wd>{'|'.join(_WEEKDAYS)})\b",
         rf"\b(?P<dd>\d{{1,2}})(?:\s*{_DASH}\s*(?P<dd2>\d{{1,2}}))?\s+(?P<dm>{_MONTH})(?:,?\s+(?P<dy>{_YEAR}))?\b",
         rf"\b(?P<md>{_MONTH}|{_ABBR})\s*(?<=\s|\.)(?P<mdd>\d{{1,2}})(?!\d)(?:\s*{_DASH}\s*(?P<mdd2>\d{{1,2}})(?!\d))?(?:st|nd|rd|th)?(?:,\s*(?P<mdy>{_YEAR}))?\b",
-        _QUALIFIER.format("mq") + rf"\b(?P<m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my>{_YEAR}))?\b",
+        _QUALIFIER.format("mq") + rf"\b(?P<m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>last|this|next)\s+year)?\b",
         _QUALIFIER.format("yq") + rf"\b(?P<y>{_YEAR})(?:\s*{_DASH}\s*(?P<y2>{_YEAR}|\d\d))?\b(?![\d%])",
     ))
 )  # fmt: skip
@@ -171,13 +171,8 @@ def find_dates(paragraph: str, published: PartialDate, written: PartialDate | No
             else:
                 year = raw.year if explicit else context if context is not None else written.year
                 assert year is not None
-                if not explicit:
-                    candidate = _calendar(year, raw.month, raw.day)
-                    ahead = _forward(paragraph, start, raw.start)
-                    if candidate.first_day > written.last_day and not ahead:
-                        year -= 1  # "in late May" in an article of March: last May
-                    elif candidate.last_day < written.first_day and ahead and context is None:
-                        year += 1  # "sanctions, which expire in April" in an article of November: next April
+                if not explicit and _calendar(year, raw.month, raw.day).first_day > written.last_day and not _forward(paragraph, start, raw.start):
+                    year -= 1  # "in late May" in an article of March: last May
                 end_year = raw.end_year if raw.end_year is not None else (year if raw.end_month or raw.end_day else None)
                 date = _calendar(year, raw.month, raw.day)
                 end = _calendar(end_year, raw.end_month, raw.end_day) if end_year is not None else None
@@ -260,7 +255,10 @@ def _read(match: re.Match[str], paragraph: str, floor: int = 0, written: Partial
         # A bare month name ("May") is a date only where a date is expected.
         if not introduced and not group("my") and not group("mq"):
             return None
-        raw = _Raw(match.start(), match.end(), _int(group("my")), _month(group("m")), None, qualifier=group("mq"))
+        year = _int(group("my"))
+        if group("mrel") and written is not None:  # "in May last year"
+            year = written.year + {"last": -1, "this": 0, "next": 1}[group("mrel")]
+        raw = _Raw(match.start(), match.end(), year, _month(group("m")), None, qualifier=group("mq"))
     else:
         if not introduced and not group("yq"):
             return None

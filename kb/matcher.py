@@ -159,14 +159,19 @@ class _Probe:
         return self.folded if folded and self.folded is not None else self.plain
 
 
-_last: list[_Probe] = []
+_recent: dict[int, _Probe] = {}
+_RECENT = 64
 
 
 def _probe(text: str) -> _Probe:
-    # Callers run many matchers over one text in a row: the probe is made once.
-    if not _last or _last[0].text is not text:
-        _last[:] = [_Probe(text)]
-    return _last[0]
+    # Callers run many matchers over the paragraphs of one article: each probe is made once.
+    # (Keyed by identity; the probe holds the text, so its id cannot be reused while cached.)
+    probe = _recent.get(id(text))
+    if probe is None or probe.text is not text:
+        if len(_recent) >= _RECENT:
+            del _recent[next(iter(_recent))]
+        probe = _recent[id(text)] = _Probe(text)
+    return probe
 
 
 class _Terms:

@@ -41,14 +41,10 @@ class Rules:
     other_roles: tuple[str, ...] = ()  # patterns with {name}: the person introduced in another post
     future: tuple[str, ...] = ()  # phrases that make a sentence about a future premiership
     government: tuple[str, ...] = ()  # who acts for Japan's government ("Tokyo", "the cabinet")
-    actions: tuple[str, ...] = ()  # what they do, in the present or recent past ("will", "decided")
+    actions: tuple[str, ...] = ()  # what they do, one word each, in the present or recent past ("will", "decided")
     within: int = 3  # words allowed between the government and its action
     themes: tuple[ThemeRule, ...] = ()
     anaphora: tuple[Anaphora, ...] = field(default=())
-
-    def government_terms(self) -> tuple[str, ...]:
-        """Matcher terms for "the government acting": each subject, up to `within` words, each action."""
-        return tuple(f"{s} ~{self.within} {a}" if self.within else f"{s} {a}" for s in self.government for a in self.actions)
 
 
 def read_rules(value: Value, where: str, theme_ids: set[str], problems: list[Problem]) -> Rules:
@@ -71,6 +67,9 @@ def read_rules(value: Value, where: str, theme_ids: set[str], problems: list[Pro
     if office is not None:
         if isinstance(office, dict):
             government, actions = reader.words(office, "subjects"), reader.words(office, "actions")
+            for action in actions:
+                if len(action.split()) != 1:
+                    reader.fail("in_office.actions", f"every action must be one word, got {action!r}")
             within = reader.number(office.get("within"), "in_office.within", 3)
         else:
             reader.fail("in_office", "must be a mapping {subjects: [...], actions: [...], within: N}")

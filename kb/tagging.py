@@ -7,6 +7,7 @@ the article was written. Every tag carries its reasons as Evidence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -111,5 +112,11 @@ def tag_articles(articles: Iterable[Article], taxonomy: Taxonomy) -> Collection:
 
 def tag_text(text: str, taxonomy: Taxonomy) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The administrations and themes a piece of text concerns, read alone (for tests and tools)."""
-    admins, themes, _ = Tagger(taxonomy).match(text)
+    admins, themes, _ = _tagger(taxonomy).match(text)
     return admins, themes
+
+
+@functools.lru_cache(maxsize=4)
+def _tagger(taxonomy: Taxonomy) -> Tagger:
+    # Building the matchers costs far more than reading one text: tools calling tag_text share one Tagger.
+    return Tagger(taxonomy)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb.dates import PartialDate
+from kb.evaluate import evaluate
 from kb.mentions import no_mentions
 from kb.pages import render_pages
 from kb.pages.picture import figure
@@ -18,7 +19,7 @@ from kb.sources import MAX_BYTES, Article, Block
 from kb.tagging import Collection, tag_articles
 from kb.taxonomy import load_taxonomy
 from kb.timeline import Event, extract_events, find_dates
-from tests.helpers import CASES, ROOT, load_yaml, seed_inputs
+from tests.helpers import CASES, ROOT, TODAY, load_yaml, seed_inputs
 
 TAXONOMY = load_taxonomy(ROOT / "taxonomy.yml")
 
@@ -194,3 +195,48 @@ def test_date_finding_grows_linearly_up_to_the_source_size_limit(separator: str)
     text = _dated_paragraph(MAX_BYTES, separator)
     mentions = find_dates(text, PartialDate(2014, 6, 10))
     assert mentions and mentions[-1].offset > MAX_BYTES * 0.9
+
+
+# Dates read in their article's context (constructed sentences, not from the seeds).
+IN_CONTEXT = [
+    # Forward-looking cues keep the publication year for a date that is still to come.
+    ("Officials are preparing for the expected launch by mid-March of five working groups.", "2007-02-25", [("2007-03", "expected")]),
+    ("The launch came in mid-March.", "2007-02-25", [("2006-03", "event")]),
+    # Relative dates resolve against the publication date.
+    ("The talks collapsed last June.", "2008-02-10", [("2007-06", "event")]),
+    ("The talks collapsed last June.", "2008-09-10", [("2008-06", "event")]),
+    ("Sanctions were extended last year and will be reviewed next month.", "2010-12-03", [("2009", "event"), ("2011-01", "expected")]),
+    ("The envoy arrived this month and leaves next week.", "2010-12-28", [("2010-12", "event"), ("2011-01", "expected")]),
+    ("The agreement reached in May last year still holds.", "2015-07-05", [("2014-05", "event")]),
+    ("Kishida said on Tuesday that he would go.", "2023-05-25", [("2023-05-23", "event")]),
+    ("Kishida will travel to Seoul on Sunday.", "2023-05-03", [("2023-05-07", "expected")]),
+    ("The cabinet meets every Tuesday.", "2023-05-25", []),
+    ("Kishida said on Tuesday that he would go.", "2023-05", []),  # no day of writing, no weekday
+    # A dateline dates the story, not an event; it is the day the story's weekdays count from.
+    ("TOKYO, June 15 Kyodo - Japan said Friday it would extend its sanctions.", "2007-06-16", [("2007-06-15", "event")]),
+    ("SEOUL, Oct. 3 (Yonhap) -- The two sides met on Monday.", "2011-10-03", [("2011-10-03", "event")]),
+    # A year inside a more precise date of the same sentence is one event.
+    ("Kim sent a message on January 5 after the 2024 earthquake.", "2024-03-20", [("2024-01-05", "event")]),
+    ("In 2002, Koizumi flew to Pyongyang on September 17.", "2023-07", [("2002-09-17", "event")]),
+    ("The talks of 2002 failed; the summit of September 2004 did not.", "2023-07", [("2002", "event"), ("2004-09", "event")]),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), IN_CONTEXT, ids=[f"{c[1]}: {c[0][:40]}" for c in IN_CONTEXT])
+def test_dates_in_their_articles_context(text: str, published: str, expected: list[tuple[str, str]]) -> None:
+    found = [(m.date.iso(), m.kind) for m in find_dates(text, PartialDate.parse(published))]
+    assert found == expected
+
+
+def test_a_date_across_a_change_of_government_is_listed_only_under_the_administration_its_paragraph_concerns() -> None:
+    article = Article(
+        "x", "sources/x.md", "x", (), None, PartialDate(2024, 3, 20), None, None, None, None, None, (), (),
+        (Block("paragraph", "Even after Abe resigned in 2020, the talks went nowhere.", "p-1", 1, 1),),
+    )  # fmt: skip
+    events = extract_events(tag_articles([article], TAXONOMY))
+    assert [(e.date.iso(), e.administration, e.administrations) for e in events] == [("2020", None, ("abe",))]
+
+
+def test_timeline_events_of_the_labeled_corpus_meet_the_threshold() -> None:
+    events = evaluate(ROOT / "tests" / "corpus", TAXONOMY, TODAY)[-1].events
+    assert events.recall >= 0.90 and events.precision >= 0.90, events
