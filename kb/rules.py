@@ -47,8 +47,8 @@ class Rules:
     anaphora: tuple[Anaphora, ...] = field(default=())
 
 
-def read_rules(value: Value, where: str, theme_ids: set[str], problems: list[Problem]) -> Rules:
-    """The rules section (absent: no context rules), problems collected into `problems`."""
+def read_rules(value: Value, where: str, theme_ids: set[str] | None, problems: list[Problem]) -> Rules:
+    """The rules section (absent: no context rules), problems collected into `problems` (theme ids unchecked if None)."""
     if value is None:
         return Rules()
     reader = _Reader(where, problems)
@@ -114,14 +114,16 @@ class _Reader(FieldReader):
             return default
         return int(value)
 
-    def theme_of(self, item: dict[str, Value], where: str, theme_ids: set[str]) -> str | None:
+    def theme_of(self, item: dict[str, Value], where: str, theme_ids: set[str] | None) -> str | None:
         theme = item.get("theme")
-        if not isinstance(theme, str) or theme not in theme_ids:
-            self.fail(f"{where}.theme", f"must be the id of a theme above, got {theme!r}{did_you_mean(str(theme), theme_ids)}")
+        if isinstance(theme, str) and theme_ids is None:
+            return theme
+        if not isinstance(theme, str) or theme_ids is None or theme not in theme_ids:
+            self.fail(f"{where}.theme", f"must be the id of a theme above, got {theme!r}{did_you_mean(str(theme), theme_ids or set())}")
             return None
         return theme
 
-    def theme_rule(self, index: int, item: dict[str, Value], theme_ids: set[str]) -> ThemeRule | None:
+    def theme_rule(self, index: int, item: dict[str, Value], theme_ids: set[str] | None) -> ThemeRule | None:
         rule_id = str(item.get("id") or f"themes[{index}]")
         theme = self.theme_of(item, f"themes.{rule_id}", theme_ids)
         terms = self.alternatives(item.get("all"), f"themes.{rule_id}.all")
@@ -159,7 +161,7 @@ class _Reader(FieldReader):
             self.fail(f"themes.{rule_id}.dated.{key}", f"must be a date YYYY-MM-DD, got {value!r}")
             return None
 
-    def anaphora(self, index: int, item: dict[str, Value], theme_ids: set[str]) -> Anaphora | None:
+    def anaphora(self, index: int, item: dict[str, Value], theme_ids: set[str] | None) -> Anaphora | None:
         rule_id = str(item.get("id") or f"anaphora[{index}]")
         theme = self.theme_of(item, f"anaphora.{rule_id}", theme_ids)
         heads, anaphors = self.words(item, "heads", required=True), self.words(item, "anaphors", required=True)

@@ -142,7 +142,9 @@ def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
             elif other not in theme_ids and "themes" not in reader.lost:
                 hint = did_you_mean(other, theme_ids)
                 problems.append(Problem(where, line, f"themes.{theme.id}.related", f"unknown theme '{other}'{hint}"))
-    rules = read_rules(entries["rules"].value if "rules" in entries else None, where, theme_ids, problems)
+    # A theme lost to an error is not known: rules naming themes are then not checked against them.
+    known_themes = theme_ids if "themes" not in reader.lost else None
+    rules = read_rules(entries["rules"].value if "rules" in entries else None, where, known_themes, problems)
     problems += _term_problems(where, admins, reader.lines)
     problems += _alias_problems(where, admins, reader.found_on)
     ordered = tuple(sorted(admins, key=lambda a: (a.terms[0].start if a.terms else dt.date.min, a.id)))
