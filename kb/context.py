@@ -238,7 +238,7 @@ class Reader:
             referred += [(where, evidence) for where, evidence in found if where != index]
             found_evidence = [evidence for _, evidence in found]
             if suppressed:
-                matched[rule.theme] = [m for m in matched[rule.theme] if not any(s <= m.start and m.end <= e for s, e in suppressed)]
+                matched[rule.theme] = [m for m in matched[rule.theme] if not _inside_any(suppressed, m)]
             extra.setdefault(rule.theme, []).extend(found_evidence)
         out = []
         for theme_id in self.theme_order:
@@ -294,7 +294,8 @@ def _near(
     """A match of the theme's phrases at most `within` words from the head, in its sentence (not just the anaphor itself)."""
     sentence = _sentence_of(bounds, head.start)
     low = bisect.bisect_left(starts, head.start - 40 * (within + 1))
-    for match in named[max(low - 1, 0) :]:
+    for position in range(max(low - 1, 0), len(named)):  # by index: a slice would copy the rest each time
+        match = named[position]
         if match.start > head.end + 40 * (within + 1):
             break
         if anaphor is not None and anaphor.start <= match.start and match.end <= anaphor.end:
@@ -307,6 +308,12 @@ def _near(
         if len(_WORDS.findall(gap)) <= within:
             return match
     return None
+
+
+def _inside_any(spans: list[tuple[int, int]], match: Match) -> bool:
+    """Whether the match lies inside one of the spans (in text order, not overlapping)."""
+    at = bisect.bisect_right(spans, match.start, key=lambda span: span[0]) - 1
+    return at >= 0 and spans[at][0] <= match.start and match.end <= spans[at][1]
 
 
 def _sentence_of(starts: list[int], at: int) -> int:

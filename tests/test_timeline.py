@@ -164,7 +164,8 @@ def _dated_paragraph(size: int, separator: str) -> str:
         year, month, day = 1900 + n // 336 % 125, months[n % 12], 1 + n // 12 % 28
         part = (
             f"On {month} {day}, {year}, Tokyo will ease sanctions, Abe said, after the summit in late {months[(n + 3) % 12]} "
-            f"and talks from {year - 1} to {year} in Stockholm last June, since the 1990s{separator}"
+            f"and talks from {year - 1} to {year} in Stockholm last June, since the 1990s, ahead of his summit with "
+            f"U.S. President Joe Biden; the agreement and the investigation into the abductions{separator}"
         )
         parts.append(part)
         total += len(part)
