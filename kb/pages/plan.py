@@ -15,6 +15,9 @@ from kb.timeline import Event
 # stay readable (and small) as the collection grows; the rest are reached
 # through the article list below the quotes.
 KEY_PASSAGES = 8
+# And at most this many in all: a page with many sections (a theme discussed under
+# every administration) quotes fewer per section, so its size stays bounded.
+PAGE_PASSAGES = 60
 # Likewise a topic page lists at most this many articles, the most recent; the
 # articles index lists them all.
 ARTICLE_LIST = 50
@@ -42,17 +45,18 @@ class Plan:
     ) -> list[tuple[str | None, list[Passage], int]]:
         """(group id or None for 'other', quoted passages, total) for one topic page."""
         passages = [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
-        sections: list[tuple[str | None, list[Passage], int]] = []
+        found: list[tuple[str | None, list[Passage]]] = []
         for group in groups:
             if group.id == tag:
                 continue
             members = [p for p in passages if group.id in getattr(p, attribute)]
             if members:
-                sections.append((group.id, key_passages(members), len(members)))
+                found.append((group.id, members))
         rest = [p for p in passages if not [g for g in getattr(p, attribute) if g != tag]]
         if rest:
-            sections.append((None, key_passages(rest), len(rest)))
-        return sections
+            found.append((None, rest))
+        limit = max(1, min(KEY_PASSAGES, PAGE_PASSAGES // max(len(found), 1)))
+        return [(group_id, key_passages(members, limit), len(members)) for group_id, members in found]
 
     def only(self, tagged: TaggedArticle) -> Plan:
         """This plan with its collection cut to one article, for the per-article renderers."""
@@ -65,16 +69,16 @@ class Plan:
         return [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
 
 
-def key_passages(passages: list[Passage]) -> list[Passage]:
-    """At most KEY_PASSAGES, in their order: one per article first (the newest articles), then the rest."""
-    if len(passages) <= KEY_PASSAGES:
+def key_passages(passages: list[Passage], limit: int = KEY_PASSAGES) -> list[Passage]:
+    """At most `limit`, in their order: one per article first (the newest articles), then the rest."""
+    if len(passages) <= limit:
         return passages
     firsts: dict[str, Passage] = {}
     for passage in passages:
         firsts.setdefault(passage.article.id, passage)
-    chosen = set(map(id, list(firsts.values())[-KEY_PASSAGES:]))
+    chosen = set(map(id, list(firsts.values())[-limit:]))
     for passage in passages:
-        if len(chosen) >= KEY_PASSAGES:
+        if len(chosen) >= limit:
             break
         chosen.add(id(passage))
     return [p for p in passages if id(p) in chosen]
