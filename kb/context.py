@@ -304,6 +304,9 @@ def _near(
             continue
         if match.end >= head.start and match.start <= head.end:
             return match
+        reach = 40 * (within + 1)  # characters: `within` words are never longer than this
+        if head.start - match.end > reach or match.start - head.end > reach:
+            continue
         gap = text[match.end : head.start] if match.end < head.start else text[head.end : match.start]
         if len(_WORDS.findall(gap)) <= within:
             return match
