@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb
-from kb.discover import Unreadable, read_regular
+from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
 from kb.pages import Page
@@ -88,9 +88,11 @@ LOADED_CODE = code_hash()
 
 
 def _file_hash(path: Path) -> bytes:
+    # Read as the taxonomy and entities readers read (regular files only, never blocking):
+    # what they cannot read they report, and no entry is ever trusted for it.
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=_DIGEST).digest()
-    except OSError:
+        return hashlib.blake2b(read_regular(path, MAX_DATA_BYTES), digest_size=_DIGEST).digest()
+    except (Unreadable, OSError):
         return b"missing"
 
 

@@ -25,6 +25,9 @@ from kb.safefs import describe, read_all
 _MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext")
 # Hidden names that are folder housekeeping, skipped without a note.
 _QUIET = (".gitkeep", ".gitignore", ".gitattributes", ".keep", ".DS_Store")
+# The taxonomy and the entities are data files a contributor edits: a few hundred KB at most.
+MAX_DATA_BYTES = 5_000_000
+
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 notes = logging.getLogger("kb.notes")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.itemtypes import ITEM_TYPES
 from kb.names import fit_problem
 from kb.problems import Checked, Problem, did_you_mean
@@ -82,7 +83,10 @@ def read_entities(path: Path, display: str | None = None, taxonomy: Taxonomy | N
     if not path.exists():
         return Checked(Entities(where, ()))
     try:
-        entries = {e.key: e for e in parse_mapping(path.read_text(encoding="utf-8-sig"))}
+        # Only a regular file is read: a FIFO or a link to a device must not hang or flood the check.
+        entries = {e.key: e for e in parse_mapping(read_regular(path, MAX_DATA_BYTES).decode("utf-8-sig"))}
+    except Unreadable as err:
+        return Checked(Entities(where, ()), (Problem(where, None, "file", f"the file {err}"),))
     except (OSError, UnicodeDecodeError) as err:
         return Checked(Entities(where, ()), (Problem(where, None, "file", f"cannot read the entities: {err}"),))
     except YamlError as err:

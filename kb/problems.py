@@ -31,13 +31,20 @@ class Problem:
         """Render as `path:line: field: message` (terminal-safe) or as a GitHub Actions workflow command."""
         if style == "github":
             command = "error" if self.severity == "error" else "notice"
-            # Line breaks in a file name are escaped the workflow way (GitHub decodes them); other hidden characters are shown.
-            path = _property(visible(self.path, keep="\r\n"))
-            where = f"file={path}" + (f",line={self.line}" if self.line else "")
-            return f"::{command} {where}::{_data(visible(f'{self.field}: {self.message}'))}"
+            return workflow_command(command, self.path, self.line, f"{self.field}: {self.message}")
         where = f"{self.path}:{self.line}" if self.line else self.path
         note = "note: " if self.severity == "note" else ""
         return visible(f"{where}: {self.field}: {note}{self.message}")
+
+
+def workflow_command(command: str, path: str, line: int | None, text: str, lines: bool = False) -> str:
+    """`::command file=…,line=…::text` with GitHub's escaping, so no value can end the command early or forge another.
+
+    With `lines`, line breaks in `text` become line breaks of the annotation; otherwise they are shown as `\\n`.
+    """
+    # Line breaks in a file name are escaped the workflow way (GitHub decodes them); other hidden characters are shown.
+    where = f"file={_property(visible(path, keep=chr(13) + chr(10)))}" + (f",line={line}" if line else "")
+    return f"::{command} {where}::{_data(visible(text, keep=chr(10) if lines else ''))}"
 
 
 def _data(value: str) -> str:

@@ -13,10 +13,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.discover import Unreadable, read_regular
 from kb.entities import Entities
 from kb.mentions import resolve_publishers
-from kb.problems import Problem
-from kb.sources import Article
+from kb.problems import Problem, workflow_command
+from kb.sources import MAX_BYTES, Article
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class Suggestion:
         """`path:line: field: advice` and the indented lines, or one GitHub notice."""
         if style == "github":
             text = "\n".join([f"{self.where.field}: {self.where.message}", *self.lines])
-            where = f"file={self.where.path}" + (f",line={self.where.line}" if self.where.line else "")
-            return f"::notice {where}::" + text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return workflow_command("notice", self.where.path, self.where.line, text, lines=True)
         return "\n".join([f"suggestion: {self.where.format()}", *self.lines, ""])
 
 
@@ -97,8 +97,8 @@ def _new_id(name: str, taken: set[str]) -> str:
 def _field_line(path: Path, field: str) -> int | None:
     """The line of `field:` in the file's front matter, if it is there."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_regular(path, MAX_BYTES).decode("utf-8-sig").splitlines()
+    except (Unreadable, OSError, UnicodeDecodeError):
         return None
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":

@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from kb import clock
+from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.problems import Checked, Problem, did_you_mean
 from kb.records import FieldReader
 from kb.rules import Rules, read_rules
@@ -115,7 +116,10 @@ def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
     problems: list[Problem] = []
     broken = Taxonomy(where, (), (), unchecked=frozenset({"administrations", "themes"}))
     try:
-        entries = {e.key: e for e in parse_mapping(path.read_text(encoding="utf-8-sig"))}
+        # Only a regular file is read: a FIFO or a link to a device must not hang or flood the check.
+        entries = {e.key: e for e in parse_mapping(read_regular(path, MAX_DATA_BYTES).decode("utf-8-sig"))}
+    except Unreadable as err:
+        return Checked(broken, (Problem(where, None, "file", f"the file {err}"),))
     except (OSError, UnicodeDecodeError) as err:
         return Checked(broken, (Problem(where, None, "file", f"cannot read the taxonomy: {err}"),))
     except YamlError as err:

@@ -153,3 +153,16 @@ def test_check_reports_every_entry_at_once_without_traceback_or_hang(tmp_path: P
         for start in expected:
             assert f"sources/{start}" in result.stderr, (start, result.stderr)
     assert result.stderr.count("\n") < 40, result.stderr
+
+
+@pytest.mark.parametrize("name", ["taxonomy.yml", "entities.yml"])
+@pytest.mark.parametrize("make", [fifo, link("/dev/zero")], ids=["fifo", "link-to-dev-zero"])
+def test_a_data_file_that_is_not_a_regular_file_is_one_line_and_nothing_blocks(tmp_path: Path, name: str, make: Callable[[Path], None]) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / name).unlink()
+    make(project / name)
+    with deadline(60), pytest.raises(InputError) as caught:
+        generate(Project(project), TODAY)
+    errors = [p for p in caught.value.problems if p.severity == "error"]
+    assert [(p.path, p.field) for p in errors] == [(name, "file")], lines(caught.value.problems)
+    assert "not a regular file" in errors[0].message or "symbolic link" in errors[0].message

@@ -12,6 +12,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.entities import Entities
 from kb.pages import sitemap
 from kb.problems import Problem
@@ -67,8 +68,8 @@ class _IdLines:
 
     def __init__(self, path: Path) -> None:
         try:
-            self.lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
+            self.lines = read_regular(path, MAX_DATA_BYTES).decode("utf-8-sig").splitlines()
+        except (Unreadable, OSError, UnicodeDecodeError):
             self.lines = []
 
     def of(self, section: str, item_id: str) -> int | None:
