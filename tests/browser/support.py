@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -46,6 +49,15 @@ def wait_for_results(page: Any) -> None:
 def main_text(page: Any) -> str:
     """The article body of the current page, whitespace collapsed."""
     return " ".join(page.inner_text("article.md-content__inner").split())
+
+
+def require_axe() -> None:
+    """Skip (fail under CI=true) when axe-core has not been installed by `npm ci`."""
+    if not AXE.is_file():
+        message = f"{AXE} is missing: run `npm ci` in the project folder"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:

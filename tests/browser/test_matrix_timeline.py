@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import AXE, SCREENSHOTS, axe_violations, describe, goto, screenshot
+from tests.browser.support import SCREENSHOTS, axe_violations, describe, goto, require_axe, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -158,11 +158,7 @@ def test_timeline_labels_are_readable_at_375(browser: Any, site_url: str) -> Non
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/explore/timeline/", "/explore/matrix/"])
 def test_no_serious_accessibility_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
-    if not AXE.is_file():
-        message = f"{AXE} is missing: run `npm ci` in the project folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_axe()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()

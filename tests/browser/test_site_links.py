@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.support import AXE, axe_violations, describe, screenshot
+from tests.browser.support import axe_violations, describe, require_axe, screenshot
 from tests.conftest import PROJECT_SITE
 
 pytestmark = pytest.mark.browser
@@ -131,11 +130,7 @@ def test_a_missing_address_at_any_depth_gets_the_styled_404_page(page: Any, proj
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_404_page_has_no_serious_accessibility_violations(browser: Any, project_site: str, scheme: str) -> None:
-    if not AXE.is_file():
-        message = f"{AXE} is missing: run `npm ci` in the project folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_axe()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()
