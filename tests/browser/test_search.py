@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import serve
 from tests.browser.support import goto, screenshot, search, wait_for_results
 from tests.conftest import mkdocs_build
 from tests.helpers import CASES
@@ -208,14 +205,8 @@ def hostile_url(project_factory: Any) -> Iterator[str]:
     project = project_factory("hostile-search-browser", sources=CASES / "collections" / "hostile")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr[-2000:]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(project / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(project / "site") as url:
+        yield url
 
 
 def test_hostile_text_in_results_stays_text(page: Any, hostile_url: str) -> None:
