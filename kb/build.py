@@ -10,7 +10,7 @@ from typing import NamedTuple
 from kb import cache, clock
 from kb.entities import Entities, read_entities
 from kb.output import WriteReport, write_pages
-from kb.pages import render_pages
+from kb.pages import Kept, Page, plan_pages, render_pages
 from kb.pages.clashes import find_clashes
 from kb.problems import Checked, raise_all
 from kb.sources import Article, read_article, read_articles
@@ -80,15 +80,18 @@ def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteRepor
     """Validated inputs -> tagged passages, events, mentions -> pages written under docs/.
 
     The tagging, timeline and mention stages run only on articles the cache
-    does not hold, and an article's own pages are rendered only when their
-    inputs changed; the output is the same either way.
+    does not hold, and a page is rendered only when what it is made from
+    changed (kb/pages.Draft); the output is the same either way.
     """
     taxonomy, articles, entities = inputs
     store = _cache(project, cached)
     stages = store.stages(articles, taxonomy, entities)
-    # An article's pages are rendered again only when what they are made from changed.
-    reuse = store.reuse(project.docs)
-    pages = render_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
+    # A page is rendered again only when what it is made from changed.
+    reuse = store.reuse(project.docs, stages.collection)
+    if reuse is None:
+        pages: tuple[Page | Kept, ...] = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
+    else:
+        pages = plan_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
     report = write_pages(pages, project.docs)
     if reuse is not None:
         reuse.save()

@@ -31,7 +31,7 @@ import kb
 from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
-from kb.pages import Page
+from kb.pages import Draft
 from kb.problems import Problem
 from kb.sources import MAX_BYTES, Article, Reader
 from kb.tagging import Collection, TaggedArticle, tag_articles
@@ -107,7 +107,7 @@ class Cache:
         self._loaded: dict[int, tuple[bytes, Entry]] = {}  # id(article) -> (key, entry) for articles read from the cache
         self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
         self._used: set[bytes] = set()
-        self.pages: dict[str, PageRecord] | None = None  # article id -> its pages as last written; loaded on first use
+        self.pages: dict[str, PageRecord] | None = None  # page path -> its file as last written; loaded on first use
 
     def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
         """Start a build: fix the inputs every key depends on besides the source itself."""
@@ -174,13 +174,18 @@ class Cache:
                     return found[0]
         return None
 
-    def reuse(self, docs: Path) -> PageKeeper | None:
-        """What render_pages asks whether an article's pages can stay as written (None without a cache folder)."""
+    def reuse(self, docs: Path, collection: Collection) -> PageKeeper | None:
+        """What plan_pages asks whether a page can stay as written (None without a cache folder)."""
         if self.folder is None:
             return None
         if self.pages is None:
             self.pages = _load_index(self.folder / INDEX)
-        return PageKeeper(self, docs)
+        return PageKeeper(self, docs, collection)
+
+    @property
+    def base(self) -> bytes:
+        """The key of what every entry of this build depends on besides its source."""
+        return self._base
 
     # Disk and memory -------------------------------------------------------
 
@@ -207,7 +212,12 @@ class Cache:
             self.stats.torn += 1
             return None
         # A whole entry under another entry's name (a copied or renamed file) is no hit.
-        return entry if stored == key and isinstance(entry, Entry) else None
+        if stored != key or not isinstance(entry, Entry):
+            return None
+        # Kept in memory too: the next build of a long-lived process then reuses the very
+        # same values, which the page renderers' own memos recognise by identity.
+        self.memory[key] = entry
+        return entry
 
     def _put(self, key: bytes, entry: Entry) -> None:
         self._used.add(key)
@@ -258,100 +268,97 @@ def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entitie
 
 
 INDEX = "pages.index"
-# One written page: its path under docs/ and what its file looked like right after
-# the build wrote (or left) it. A file changed since has another size, times or inode.
-FileState = tuple[str, int, int, int, int]
+_INDEX_FORMAT = "kb-pages-2"
+# What a written file looked like right after the build wrote (or left) it:
+# a file changed since has another size, times or inode.
+FileState = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
 class PageRecord:
-    """An article's pages as a build left them: the key of what they were made from, and their files."""
+    """A generated file as a build left it: the key of what it was made from, and the file's state."""
 
     key: bytes
-    files: tuple[FileState, ...]
+    state: FileState
 
 
 class PageKeeper:
-    """kb.pages.Reuse for one build: an article's pages are kept when their key and files are as recorded."""
+    """kb.pages.Reuse for one build: a page is kept when its key and its file are as the last build recorded them.
 
-    def __init__(self, cache: Cache, docs: Path) -> None:
+    A page's key hashes its path, the build's base key (day, taxonomy, entities,
+    code), the source keys of the articles it reads (all of them, for a page made
+    from the whole collection) and its `extra`: a page whose key is unchanged would
+    be rendered to the same bytes.
+    """
+
+    def __init__(self, cache: Cache, docs: Path, collection: Collection) -> None:
         self.cache = cache
         self.docs = docs
+        self._docs = os.fspath(docs)
         self.kept_count = 0
-        self._next: dict[str, PageRecord | tuple[bytes, tuple[str, ...]]] = {}
+        self._sources: dict[str, bytes | None] = {t.article.id: cache.key_of(t.article) for t in collection.articles}
+        everything = hashlib.blake2b(b"all", digest_size=_DIGEST)
+        for article_id, key in self._sources.items():
+            everything.update(article_id.encode() + b"\0" + (key or b"?"))
+        self._everything = None if None in self._sources.values() else everything.digest()
+        self._next: dict[str, PageRecord | bytes] = {}
 
-    def _key(self, article: Article, inputs: object) -> bytes | None:
-        source = self.cache.key_of(article)
-        if source is None:
-            return None
-        return hashlib.blake2b(source + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), digest_size=_DIGEST).digest()
+    def _key(self, draft: Draft) -> bytes | None:
+        digest = hashlib.blake2b(self.cache.base + draft.path.encode() + b"\0", digest_size=_DIGEST)
+        if draft.extra is not None:
+            digest.update(pickle.dumps(draft.extra, protocol=pickle.HIGHEST_PROTOCOL))
+        if draft.reads is None:
+            if self._everything is None:
+                return None
+            digest.update(self._everything)
+            return digest.digest()
+        for article_id in draft.reads:
+            key = self._sources.get(article_id)
+            if key is None:
+                return None
+            digest.update(key)
+        return digest.digest()
 
-    def kept(self, article: Article, inputs: object) -> list[Page] | None:
-        """The pages as the earlier build wrote them, if they were made from the same key and no file changed since."""
-        key = self._key(article, inputs)
-        record = (self.cache.pages or {}).get(article.id)
-        if key is None or record is None or record.key != key:
-            return None
-        pages = []
-        for path, size, mtime, ctime, inode in record.files:
-            data = _read_unchanged(self.docs / path, (size, mtime, ctime, inode))
-            if data is None:
-                return None
-            try:
-                pages.append(Page(path, data.decode("utf-8")))
-            except UnicodeDecodeError:
-                return None
-        self._next[article.id] = record
+    def kept(self, draft: Draft) -> bool:
+        """Whether the draft's file is as the last build wrote it from the same key (then it is neither rendered nor read)."""
+        key = self._key(draft)
+        if key is None:
+            return False
+        record = (self.cache.pages or {}).get(draft.path)
+        if record is None or record.key != key or _state(f"{self._docs}/{draft.path}") != record.state:
+            self._next[draft.path] = key
+            return False
+        self._next[draft.path] = record
         self.kept_count += 1
-        return pages
+        return True
 
-    def rendered(self, article: Article, inputs: object, pages: list[Page]) -> None:
-        """Remember what the article's new pages were made from; their files are looked at once written."""
-        key = self._key(article, inputs)
-        if key is not None:
-            self._next[article.id] = (key, tuple(p.path for p in pages))
+    def rendered(self, draft: Draft) -> None:
+        """The draft was rendered; its file's state is recorded once written (kept already holds its key)."""
 
     def save(self) -> None:
-        """After the pages were written: record each article's files, and keep the record on disk."""
+        """After the pages were written: record each page's file, and keep the records on disk."""
         index: dict[str, PageRecord] = {}
-        for article_id, value in self._next.items():
+        for path, value in self._next.items():
             if isinstance(value, PageRecord):
-                index[article_id] = value
+                index[path] = value
                 continue
-            key, paths = value
-            files = []
-            for path in paths:
-                try:
-                    info = os.lstat(self.docs / path)
-                except OSError:
-                    break
-                if not stat.S_ISREG(info.st_mode):
-                    break
-                files.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-            else:
-                index[article_id] = PageRecord(key, tuple(files))
+            state = _state(f"{self._docs}/{path}")
+            if state is not None:
+                index[path] = PageRecord(value, state)
         self.cache.pages = index
         if self.cache.folder is not None:
-            _write_atomically(self.cache.folder / INDEX, pickle.dumps((INDEX, index), protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomically(self.cache.folder / INDEX, pickle.dumps((_INDEX_FORMAT, index), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _read_unchanged(path: Path, state: tuple[int, int, int, int]) -> bytes | None:
-    """The bytes of a regular file (no link followed, never blocking) if its size, times and inode are `state`."""
+def _state(path: str) -> FileState | None:
+    """Size, times and inode of a regular file (no link followed), or None."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        info = os.lstat(path)
     except OSError:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) != state:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read()
-        return data if len(data) == state[0] else None
-    except OSError:
+    if not stat.S_ISREG(info.st_mode):
         return None
-    finally:
-        os.close(fd)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def _load_index(path: Path) -> dict[str, PageRecord]:
@@ -364,7 +371,7 @@ def _load_index(path: Path) -> dict[str, PageRecord]:
         name, index = pickle.loads(payload)
     except Exception:
         return {}
-    if name != INDEX or not isinstance(index, dict) or not all(isinstance(v, PageRecord) for v in index.values()):
+    if name != _INDEX_FORMAT or not isinstance(index, dict) or not all(isinstance(v, PageRecord) for v in index.values()):
         return {}
     return index
 

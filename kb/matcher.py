@@ -181,7 +181,7 @@ class _Terms:
         self.terms = _ordered(terms)
         self.flags = flags
         self.folded = bool(flags & re.IGNORECASE)
-        self.full = _compile(self.terms, flags)
+        self._full: tuple[re.Pattern[str] | None] | None = None  # compiled on first use: most texts need a few terms only
         # Lowercase terms matched case-sensitively on lowercase text find the same
         # words, and a case-sensitive pattern is the one the engine can skip through.
         self.lowered = self.folded and all(ch.isascii() or ch.lower() == ch.upper() for t in self.terms for ch in t)
@@ -199,9 +199,16 @@ class _Terms:
         self.heads = frozenset(self.by_word)
         self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
 
+    @property
+    def full(self) -> re.Pattern[str] | None:
+        """The alternation of every term (None without terms)."""
+        if self._full is None:
+            self._full = (_compile(self.terms, self.flags),)
+        return self._full[0]
+
     def pattern_for(self, probe: _Probe) -> tuple[re.Pattern[str] | None, bool]:
         """The pattern of the terms that can occur in the text (None if none can), and whether it runs on lowercase text."""
-        if self.full is None:
+        if not self.terms:
             return None, False
         if not self.usable or (self.folded and probe.folded is None):
             return self.full, False

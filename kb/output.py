@@ -8,10 +8,10 @@ import json
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from kb import journal
-from kb.pages import OWNED, Page
+from kb.pages import OWNED, Kept, Page
 from kb.problems import InputError, Problem
 from kb.safefs import Busy, Folder, Lock, UnsafePath, describe
 
@@ -36,22 +36,23 @@ class WriteReport:
     recovered: str | None = None  # what was done about a run that was killed mid-write
 
 
-def write_pages(pages: Iterable[Page], docs: Path) -> WriteReport:
+def write_pages(pages: Iterable[Page | Kept], docs: Path) -> WriteReport:
     """Make the generator's folders under `docs` hold exactly `pages`.
 
     Unchanged files are not touched (their mtime stays, so `mkdocs serve`
     rebuilds only what changed). Changes go through an undo journal
     (kb/journal.py), so a failure or a kill at any instant leaves the previous
-    pages, or the next run completes the new ones. Files the generator did not
-    write (no entry in docs/.kb-manifest.json) and links are never touched:
+    pages, or the next run completes the new ones. A Kept page's file is left
+    as it is, unread: the caller checked it is as the last build wrote it. Files
+    the generator did not write (no entry in docs/.kb-manifest.json) and links are never touched:
     the run stops and names them.
     """
-    wanted: dict[str, str] = {}
+    wanted: dict[str, str | None] = {}  # None: kept as it is
     for page in pages:
         path = _target(page.path)
         if path in wanted:  # two pages for one file: a clash of ids, never silently resolved
             raise ValueError(f"two generated pages share the path {page.path!r}")
-        wanted[path] = page.content
+        wanted[path] = page.content if isinstance(page, Page) else None
     with _locked(docs) as (folder, where):
         recovered = _guard(where, lambda: journal.recover(folder), "the next run will try again")
         return _write(folder, wanted, where, recovered)
@@ -95,7 +96,7 @@ def _locked(docs: Path) -> Iterator[tuple[Folder, str]]:
             lock.release()
 
 
-def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | None) -> WriteReport:
+def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered: str | None) -> WriteReport:
     manifest, current_text, problems = _manifest(folder, where)
     existing, problems = _scan(folder, where, wanted, manifest, problems)
     if problems:
@@ -109,11 +110,16 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
     try:
         for path in sorted(wanted):
             size = existing.get(path)
+            content = wanted[path]
+            if content is None:
+                if size is None:  # a kept file that vanished since it was looked at: the next run renders it
+                    raise OutputError([Problem(f"{where}/{path}", None, "file", "disappeared while the generator ran; run again")])
+                continue
             if size is None:
                 creates.append(path)
                 dirs += _missing_parents(folder, path, dirs)
                 continue
-            data = wanted[path].encode("utf-8")
+            data = content.encode("utf-8")
             old = folder.read(journal.parts(path))
             if size == len(data) and old == data:
                 continue
@@ -131,7 +137,7 @@ def _write(folder: Folder, wanted: dict[str, str], where: str, recovered: str | 
         _translate(where, err)
         raise
 
-    encoded = {path: wanted[path].encode("utf-8") for path in (*plan.creates, *(p for p, _, _ in plan.replaces))}
+    encoded = {path: (wanted[path] or "").encode("utf-8") for path in (*plan.creates, *(p for p, _, _ in plan.replaces))}
     try:
         journal.apply(folder, plan, encoded)
         journal.commit(folder)
@@ -185,7 +191,9 @@ def _manifest(folder: Folder, where: str) -> tuple[set[str] | None, str | None, 
     return paths, text, []
 
 
-def _scan(folder: Folder, where: str, wanted: dict[str, str], manifest: set[str] | None, problems: list[Problem]) -> tuple[dict[str, int], list[Problem]]:
+def _scan(
+    folder: Folder, where: str, wanted: dict[str, str | None], manifest: set[str] | None, problems: list[Problem]
+) -> tuple[dict[str, int], list[Problem]]:
     """Regular files in the owned folders by path with their size; links, special files and files not ours are problems."""
     existing: dict[str, int] = {}
     for owned in OWNED:
@@ -297,7 +305,7 @@ def os_problem(where: str, err: OSError, state: str = "") -> Problem:
 def _target(relative: str) -> str:
     # Page paths come from ids already checked against [a-z0-9-]; this is the
     # second lock: nothing lands outside the generator's own folders.
-    parts = PurePosixPath(relative).parts
+    parts = relative.split("/")
     if len(parts) < 2 or parts[0] not in OWNED or relative != "/".join(parts) or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         raise ValueError(f"refusing to write {relative!r} outside the generated folders {OWNED}")
     return relative

@@ -429,17 +429,34 @@ def _collection_problems(articles: list[Article]) -> list[Problem]:
     problems = []
     by_url: dict[str, Article] = {}
     by_text: dict[str, Article] = {}
+    seen: dict[int, tuple[Article, str]] = {}
     for article in articles:
         if article.url:
             key = article.url.rstrip("/").lower()
             if key in by_url:
                 problems.append(Problem(article.path, None, "url", f"same url as {by_url[key].path}; is this article already in the collection?"))
             by_url.setdefault(key, article)
-        text = hashlib.sha1(" ".join(" ".join(p.text.split()) for p in article.paragraphs).lower().encode()).hexdigest()
+        text = _fingerprint(article, seen)
         if text in by_text:
             problems.append(Problem(article.path, None, "body", f"same text as {by_text[text].path}; is this article already in the collection?"))
         by_text.setdefault(text, article)
+    _FINGERPRINTS.clear()
+    _FINGERPRINTS.update(seen)
     return problems
+
+
+# The last check's text fingerprints, by article: a long-lived process (mkdocs serve)
+# checks the same unchanged articles again after every save.
+_FINGERPRINTS: dict[int, tuple[Article, str]] = {}
+
+
+def _fingerprint(article: Article, seen: dict[int, tuple[Article, str]]) -> str:
+    """A digest of the article's words, ignoring case and spacing (kept for the next check)."""
+    found = _FINGERPRINTS.get(id(article))
+    if found is None or found[0] is not article:
+        found = (article, hashlib.sha1(" ".join(" ".join(p.text.split()) for p in article.paragraphs).lower().encode()).hexdigest())
+    seen[id(article)] = found
+    return found[1]
 
 
 def _describe(value: Value) -> str:

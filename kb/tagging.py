@@ -106,7 +106,7 @@ class Tagger:
 
 def tag_articles(articles: Iterable[Article], taxonomy: Taxonomy) -> Collection:
     """Tag every paragraph of every article."""
-    tagger = Tagger(taxonomy)
+    tagger = _tagger(taxonomy)
     return Collection(taxonomy, tuple(tagger.article(article) for article in articles))
 
 
@@ -118,5 +118,6 @@ def tag_text(text: str, taxonomy: Taxonomy) -> tuple[tuple[str, ...], tuple[str,
 
 @functools.lru_cache(maxsize=4)
 def _tagger(taxonomy: Taxonomy) -> Tagger:
-    # Building the matchers costs far more than reading one text: tools calling tag_text share one Tagger.
+    # Building the matchers costs far more than reading one article: a long-lived
+    # process (mkdocs serve, tools calling tag_text) builds them once per taxonomy.
     return Tagger(taxonomy)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from kb.mentions import Mentions
 from kb.pages.sitemap import OWNED
-from kb.sources import Article
 from kb.tagging import Collection
 from kb.timeline import Event
 
-__all__ = ["OWNED", "Page", "Reuse", "render_pages"]
+__all__ = ["OWNED", "Draft", "Kept", "Page", "Reuse", "plan_pages", "render_pages"]
 
 
 @dataclass(frozen=True)
@@ -22,36 +22,72 @@ class Page:
     content: str
 
 
-class Reuse(Protocol):
-    """Keeps an article's pages from an earlier build when nothing they are made from changed (kb/cache.py)."""
+@dataclass(frozen=True)
+class Kept:
+    """A generated file left as the last build wrote it: what it is made from did not change, nor did the file."""
 
-    def kept(self, article: Article, inputs: object) -> list[Page] | None:
-        """The article's pages as the earlier build wrote them, or None to render them."""
-
-    def rendered(self, article: Article, inputs: object, pages: list[Page]) -> None:
-        """The article's pages, just rendered from `inputs`."""
+    path: str
 
 
-def render_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...], reuse: Reuse | None = None) -> tuple[Page, ...]:
-    """Every generated page of the site, sorted by path.
+@dataclass(frozen=True)
+class Draft:
+    """A page not rendered yet: its path, what it is made from, and how to make it.
 
-    The per-article renderers (article pages and reference files) make each
-    page from one article's own results, the taxonomy, the entities and which
-    topic pages quote its paragraphs, nothing else: so with `reuse`, an
-    article's pages are rendered only when one of those changed.
+    `reads` names the articles whose results the page shows (None: the whole
+    collection); `extra` is anything else it depends on beyond those articles,
+    the taxonomy, the entities, the day and the generator's code (picklable).
+    A renderer that under-declares `reads` makes a stale page: tests/test_cache.py
+    compares builds with and without the cache after edits of every kind.
     """
+
+    path: str
+    reads: tuple[str, ...] | None
+    make: Callable[[], str]
+    extra: object = None
+
+    def page(self) -> Page:
+        """Render it."""
+        return Page(self.path, self.make())
+
+
+class Reuse(Protocol):
+    """Decides which drafts need no rendering because their files are as an earlier build made them from the same inputs (kb/cache.py)."""
+
+    def kept(self, draft: Draft) -> bool:
+        """Whether the draft's file stays as it is."""
+
+    def rendered(self, draft: Draft) -> None:
+        """The draft was rendered (and will be written)."""
+
+
+def drafts(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> list[Draft]:
+    """Every page of the site as a draft, in no particular order."""
     from kb.pages import article, citations, entities, export, indexes, timeline, topics
     from kb.pages.plan import Plan
 
     plan = Plan(collection, mentions, events)
-    pages = [*topics.render(plan), *indexes.render(plan), *entities.render(plan), *export.render(plan), *timeline.render(plan)]
-    for tagged in collection.articles:
-        inputs = tuple(tuple(plan.quoted_on.get((tagged.article.id, p.anchor), ())) for p in tagged.passages)
-        kept = reuse.kept(tagged.article, inputs) if reuse is not None else None
-        if kept is None:
-            one = plan.only(tagged)
-            kept = [*article.render(one), *citations.render(one)]
-            if reuse is not None:
-                reuse.rendered(tagged.article, inputs, kept)
-        pages += kept
+    found: list[Draft] = []
+    for renderer in (topics, indexes, entities, export, timeline, article, citations):
+        found += renderer.drafts(plan)
+    return found
+
+
+def plan_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...], reuse: Reuse) -> tuple[Page | Kept, ...]:
+    """Every generated file, sorted by path: rendered, or kept as it is when `reuse` says nothing it is made from changed."""
+    out: list[Page | Kept] = []
+    for draft in drafts(collection, mentions, events):
+        if reuse.kept(draft):
+            out.append(Kept(draft.path))
+        else:
+            out.append(draft.page())
+            reuse.rendered(draft)
+    return tuple(sorted(out, key=lambda page: page.path))
+
+
+def render_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> tuple[Page, ...]:
+    """Every generated page of the site, rendered, sorted by path."""
+    return _sorted(draft.page() for draft in drafts(collection, mentions, events))
+
+
+def _sorted(pages: Iterable[Page]) -> tuple[Page, ...]:
     return tuple(sorted(pages, key=lambda page: page.path))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator
 
-from kb.pages import Page, facets, sitemap
+from kb.pages import Draft, facets, sitemap
 from kb.pages.citations import FORMATS, meta_tags, reference
 from kb.pages.entities import author_links
 from kb.pages.markup import admin_label, attr, authors, external_link, front_matter, full_citation, text
@@ -15,10 +16,15 @@ from kb.tagging import Passage, TaggedArticle
 _PRECISION = {"day": "", "month": " (day unknown)", "year": " (month and day unknown)"}
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """One page per article."""
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """One page per article, made from the article and the topic pages that quote its paragraphs."""
     for tagged in plan.collection.articles:
-        yield Page(sitemap.article(tagged.article.id), article_page(plan, tagged))
+        quoted = tuple(tuple(plan.quoted_on.get((tagged.article.id, p.anchor), ())) for p in tagged.passages)
+        yield Draft(sitemap.article(tagged.article.id), (tagged.article.id,), functools.partial(_page, plan, tagged), extra=quoted)
+
+
+def _page(plan: Plan, tagged: TaggedArticle) -> str:
+    return article_page(plan.only(tagged), tagged)
 
 
 def tag_names(plan: Plan, tagged: TaggedArticle) -> list[str]:

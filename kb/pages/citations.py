@@ -8,15 +8,16 @@ guess. Unknown fields are left out, never filled with "unknown".
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from kb.itemtypes import ItemType, item_type
 from kb.mentions import Mentions, no_mentions
 from kb.names import Name, with_family
-from kb.pages import Page, sitemap
+from kb.pages import Draft, sitemap
 from kb.pages.plan import Plan
 from kb.sources import Article
 
@@ -72,14 +73,16 @@ def reference(article: Article, mentions: Mentions | None = None) -> Reference:
     return Reference(article, item_type(article.item_type, publishes, article.url is not None), tuple(names))
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """The reference files of every article: articles/<id>.bib, .ris and .json."""
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """The reference files of every article, each made from its article alone: articles/<id>.bib, .ris and .json."""
     for tagged in plan.collection.articles:
-        ref = reference(tagged.article, plan.mentions)
-        article = tagged.article
-        yield Page(sitemap.reference(article.id, "bib"), bibtex(ref))
-        yield Page(sitemap.reference(article.id, "ris"), ris(ref))
-        yield Page(sitemap.reference(article.id, "json"), csl_json(ref))
+        article, reads = tagged.article, (tagged.article.id,)
+        for extension, write in (("bib", bibtex), ("ris", ris), ("json", csl_json)):
+            yield Draft(sitemap.reference(article.id, extension), reads, functools.partial(_file, write, article, plan.mentions))
+
+
+def _file(write: Callable[[Reference], str], article: Article, mentions: Mentions) -> str:
+    return write(reference(article, mentions))
 
 
 def inverted(name: Name) -> str:

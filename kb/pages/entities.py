@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator
 
 from kb.entities import Entity
 from kb.mentions import Mention
-from kb.pages import Page, facets, sitemap
+from kb.pages import Draft, facets, sitemap
 from kb.pages.markup import admin_label, byline, front_matter, native_names, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan, key_passages
 from kb.sources import Article
@@ -19,11 +20,20 @@ _SECTIONS: tuple[tuple[str, str, Callable[[Entity], bool]], ...] = (
 )
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """One page per entity, and the index of them all."""
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """One page per entity (made from the articles naming it, written or published by it), and the index of them all."""
+    written: dict[str, list[str]] = {}
+    for article_id, authors in plan.mentions.authors.items():
+        for entity_id in dict.fromkeys(a for a in authors if a):
+            written.setdefault(entity_id, []).append(article_id)
+    published: dict[str, list[str]] = {}
+    for article_id, publisher in plan.mentions.publishers.items():
+        published.setdefault(publisher, []).append(article_id)
     for entity in plan.mentions.entities.entities:
-        yield Page(sitemap.person(entity.id), entity_page(plan, entity))
-    yield Page(sitemap.PEOPLE_INDEX, people_index(plan))
+        reads = {m.passage.article.id: None for m in plan.mentions.of(entity.id)}
+        reads.update(dict.fromkeys((*written.get(entity.id, ()), *published.get(entity.id, ()))))
+        yield Draft(sitemap.person(entity.id), tuple(sorted(reads)), functools.partial(entity_page, plan, entity))
+    yield Draft(sitemap.PEOPLE_INDEX, None, functools.partial(people_index, plan))
 
 
 def author_links(plan: Plan, article: Article, here: str) -> list[str]:
@@ -37,8 +47,8 @@ def author_links(plan: Plan, article: Article, here: str) -> list[str]:
 
 
 def _articles(plan: Plan, ids: tuple[str, ...] | list[str]) -> list[Article]:
-    wanted = set(ids)
-    return [t.article for t in plan.collection.articles if t.article.id in wanted]
+    """These articles (each once) in collection order."""
+    return [t.article for t in plan.in_order(ids)]
 
 
 def entity_page(plan: Plan, entity: Entity) -> str:

@@ -9,17 +9,22 @@ independent of the deployment too.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 from xml.etree import ElementTree as ET
 
-from kb.pages import Page, sitemap
+from kb.mentions import Mention
+from kb.pages import Draft, sitemap
 from kb.pages.citations import csl_item, reference
 from kb.pages.plan import Plan
+from kb.pages.topics import ids
 from kb.tagging import TaggedArticle
 from kb.timeline import Event
 
+T = TypeVar("T")
 SCHEMA_VERSION = "1"
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the name-based UUIDs of feed entries; never change it, or every
@@ -27,19 +32,107 @@ ATOM = "http://www.w3.org/2005/Atom"
 _UUIDS = uuid.UUID("6f1c6a1e-3b57-5c1e-9a55-2d1a4f0b7c21")
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """explore/collection.json and explore/feed.xml."""
-    yield Page(sitemap.COLLECTION_JSON, json.dumps(collection_data(plan), ensure_ascii=False, indent=1) + "\n")
-    yield Page(sitemap.FEED, atom_feed(plan))
+# The feed carries the newest articles only, as feeds do; collection.json has them all.
+FEED_ENTRIES = 100
+
+
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """explore/collection.json (made from the whole collection) and explore/feed.xml (from its newest articles)."""
+    yield Draft(sitemap.COLLECTION_JSON, None, functools.partial(collection_json, plan))
+    yield Draft(sitemap.FEED, ids(plan.collection.articles[-FEED_ENTRIES:]), functools.partial(atom_feed, plan))
+
+
+def collection_json(plan: Plan) -> str:
+    """collection_data(plan) as JSON, one article, event or mention a line, made from fragments kept per item.
+
+    Only the fragments of what changed since the last call are encoded again (a
+    preview rebuilds after every save); the tests check the JSON reads back as
+    collection_data(plan).
+    """
+    data = _small_parts(plan)
+    mentions = plan.mentions
+    lists = {
+        "articles": _FRAGMENTS.each("article", plan.collection.articles, lambda t: _article_signature(plan, t), lambda t: _article(plan, t)),
+        "administrations": [_fragment(item) for item in data["administrations"]],
+        "themes": [_fragment(item) for item in data["themes"]],
+        "entities": [_fragment(item) for item in data["entities"]],
+        "mentions": _FRAGMENTS.each("mention", mentions.mentions, lambda m: (), _mention),
+        "events": _FRAGMENTS.each("event", plan.events, lambda e: (), _event),
+    }
+    _FRAGMENTS.finish()
+    lines = ["{", f' "version": {json.dumps(SCHEMA_VERSION)},']
+    for number, (name, items) in enumerate(lists.items()):
+        body = "[\n" + ",\n".join(f"  {item}" for item in items) + "\n ]" if items else "[]"
+        lines.append(f" {json.dumps(name)}: {body}" + ("," if number < len(lists) - 1 else ""))
+    return "\n".join(lines) + "\n}\n"
+
+
+def _fragment(value: object) -> str:
+    """One item of a top-level list, on one line (the C encoder writes it: indented JSON is many times slower)."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _article_signature(plan: Plan, tagged: TaggedArticle) -> tuple[object, ...]:
+    """Everything an article's JSON is made from besides the article itself."""
+    article_id = tagged.article.id
+    return (
+        plan.mentions.entities,
+        plan.mentions.authors.get(article_id),
+        plan.mentions.publishers.get(article_id),
+        tuple(plan.mentions.in_passage(article_id, p.anchor) for p in tagged.passages),
+        tuple(tuple(plan.quoted_on.get((article_id, p.anchor), ())) for p in tagged.passages),
+    )
+
+
+class _Fragments:
+    """JSON fragments of the last call, by the identity of the (immutable) value they encode and a signature of the rest."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, int], tuple[object, tuple[object, ...], str]] = {}
+        self._next: dict[tuple[str, int], tuple[object, tuple[object, ...], str]] = {}
+
+    def each(self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]], encode: Callable[[T], object]) -> list[str]:
+        """The fragment of every value, encoded again only when the value or its signature is new."""
+        out = []
+        for value in values:
+            slot, mark = (kind, id(value)), signature(value)
+            found = self._last.get(slot)
+            if found is None or found[0] is not value or not _same(found[1], mark):
+                found = (value, mark, _fragment(encode(value)))
+            self._next[slot] = found
+            out.append(found[2])
+        return out
+
+    def finish(self) -> None:
+        """Keep only what this call used (the values it holds stay alive, so their ids stay theirs)."""
+        self._last, self._next = self._next, {}
+
+
+def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    # The entities by identity (they are many and immutable), the rest by value.
+    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
+
+
+_FRAGMENTS = _Fragments()
 
 
 def collection_data(plan: Plan) -> dict[str, object]:
     """Articles, paragraphs, taxonomy, entities, mentions (and events when the plan has them)."""
-    taxonomy = plan.taxonomy
-    mentions = plan.mentions
-    data: dict[str, object] = {
+    data = _small_parts(plan)
+    return {
         "version": SCHEMA_VERSION,
         "articles": [_article(plan, tagged) for tagged in plan.collection.articles],
+        **{name: data[name] for name in ("administrations", "themes", "entities")},
+        "mentions": [_mention(m) for m in plan.mentions.mentions],
+        "events": [_event(event) for event in plan.events],
+    }
+
+
+def _small_parts(plan: Plan) -> dict[str, list[dict[str, object]]]:
+    """The taxonomy and the entities as collection.json lists them."""
+    taxonomy = plan.taxonomy
+    mentions = plan.mentions
+    return {
         "administrations": [
             {
                 "id": a.id, "name": a.name, "ja": a.ja, "ko": a.ko, "page": sitemap.served(sitemap.administration(a.id)),
@@ -61,13 +154,11 @@ def collection_data(plan: Plan) -> dict[str, object]:
             }
             for e in mentions.entities.entities
         ],
-        "mentions": [
-            {"entity": m.entity, "article": m.passage.article.id, "anchor": m.passage.anchor, "words": list(m.words)}
-            for m in mentions.mentions
-        ],
     }  # fmt: skip
-    data["events"] = [_event(event) for event in plan.events]
-    return data
+
+
+def _mention(mention: Mention) -> dict[str, object]:
+    return {"entity": mention.entity, "article": mention.passage.article.id, "anchor": mention.passage.anchor, "words": list(mention.words)}
 
 
 def _article(plan: Plan, tagged: TaggedArticle) -> dict[str, object]:
@@ -133,9 +224,9 @@ def _timestamp(tagged: TaggedArticle) -> str:
 
 
 def atom_feed(plan: Plan) -> str:
-    """An Atom feed of every article, newest first; `updated` is the newest article's date."""
+    """An Atom feed of the newest FEED_ENTRIES articles, newest first; `updated` is the newest article's date."""
     ET.register_namespace("", ATOM)
-    newest_first = list(reversed(plan.collection.articles))
+    newest_first = list(reversed(plan.collection.articles[-FEED_ENTRIES:]))
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "title", "Articles of the collection")
     _sub(feed, "id", f"urn:uuid:{uuid.uuid5(_UUIDS, 'feed')}")

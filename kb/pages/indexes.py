@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 
 from kb.dates import MONTHS
-from kb.pages import Page, sitemap
+from kb.pages import Draft, sitemap
 from kb.pages.markup import admin_label, attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
-from kb.pages.topics import years
+from kb.pages.topics import ids, years
 from kb.tagging import TaggedArticle
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """The index pages."""
-    yield Page(sitemap.ADMINISTRATIONS_INDEX, administrations_index(plan))
-    yield Page(sitemap.THEMES_INDEX, themes_index(plan))
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """The index pages: each made from the whole collection, but for the articles' pages by period."""
+    yield Draft(sitemap.ADMINISTRATIONS_INDEX, None, functools.partial(administrations_index, plan))
+    yield Draft(sitemap.THEMES_INDEX, None, functools.partial(themes_index, plan))
     yield from article_pages(plan)
-    yield Page(sitemap.MATRIX, matrix(plan))
-    yield Page(sitemap.TAGS, tags_index(plan))
+    yield Draft(sitemap.MATRIX, None, functools.partial(matrix, plan))
+    yield Draft(sitemap.TAGS, None, functools.partial(tags_index, plan))
 
 
 def administrations_index(plan: Plan) -> str:
@@ -34,7 +35,7 @@ def administrations_index(plan: Plan) -> str:
         "|---|---|---|--:|--:|",
     ]
     for admin in plan.taxonomy.administrations:
-        articles, passages = len(plan.collection.about(admin.id)), len(plan.passages_of(admin.id))
+        articles, passages = len(plan.about(admin.id)), len(plan.passages_of(admin.id))
         page = sitemap.link(sitemap.ADMINISTRATIONS_INDEX, sitemap.administration(admin.id))
         lines.append(f"| [{text(admin_label(admin))}]({page}) | {text(admin.name)} | {years(admin)} | {articles} | {passages} |")
     return "\n".join(lines) + "\n"
@@ -48,7 +49,7 @@ def themes_index(plan: Plan) -> str:
         "",
     ]
     for theme in plan.taxonomy.themes:
-        articles, passages = len(plan.collection.about(theme.id)), len(plan.passages_of(theme.id))
+        articles, passages = len(plan.about(theme.id)), len(plan.passages_of(theme.id))
         lines += [
             f"## [{text(theme.name)}]({sitemap.link(sitemap.THEMES_INDEX, sitemap.theme(theme.id))})",
             "",
@@ -64,22 +65,26 @@ ARTICLES_PER_PAGE = 150
 NEWEST = 100  # articles listed on the index itself when the collection is split
 
 
-def article_pages(plan: Plan) -> Iterator[Page]:
-    """The articles index, and its pages by period when the collection is large."""
+def article_pages(plan: Plan) -> Iterator[Draft]:
+    """The articles index, and its pages by period when the collection is large (each made from its period's articles)."""
     newest_first = list(reversed(plan.collection.articles))
     periods = _article_periods(newest_first)
-    yield Page(sitemap.ARTICLES_INDEX, articles_index(plan, newest_first, periods))
+    yield Draft(sitemap.ARTICLES_INDEX, None, functools.partial(articles_index, plan, newest_first, periods))
     for period, members in periods.items():
-        here = sitemap.articles_period(period)
-        title = f"Articles of {_period_name(period)}"
-        head = [
-            front_matter({"title": title, "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}."}),
-            f"# {text(title)}",
-            "",
-            f"{plural(len(members), 'article')}, newest first; back to [all articles]({sitemap.link(here, sitemap.ARTICLES_INDEX)}).",
-            "",
-        ]
-        yield Page(here, "\n".join(head) + "\n" + _article_table(plan, members, here))
+        yield Draft(sitemap.articles_period(period), ids(members), functools.partial(_period_page, plan, period, members))
+
+
+def _period_page(plan: Plan, period: str, members: list[TaggedArticle]) -> str:
+    here = sitemap.articles_period(period)
+    title = f"Articles of {_period_name(period)}"
+    head = [
+        front_matter({"title": title, "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}."}),
+        f"# {text(title)}",
+        "",
+        f"{plural(len(members), 'article')}, newest first; back to [all articles]({sitemap.link(here, sitemap.ARTICLES_INDEX)}).",
+        "",
+    ]
+    return "\n".join(head) + "\n" + _article_table(plan, members, here)
 
 
 def _article_periods(articles: list[TaggedArticle]) -> dict[str, list[TaggedArticle]]:
@@ -255,6 +260,6 @@ def tags_index(plan: Plan) -> str:
         "|---|---|--:|--:|",
     ]
     for name, link, kind, tag in sorted(rows, key=lambda row: (row[0].casefold(), row[3])):
-        articles, passages = len(plan.collection.about(tag)), len(plan.passages_of(tag))
+        articles, passages = len(plan.about(tag)), len(plan.passages_of(tag))
         lines.append(f"| [{text(name)}]({link}) | {kind} | {articles} | {passages} |")
     return "\n".join(lines) + "\n"

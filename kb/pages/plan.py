@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Iterable
 
 from kb.mentions import Mentions
 from kb.pages import sitemap
@@ -31,6 +32,8 @@ class Plan:
         self.events = events
         self.mentions = mentions
         self.taxonomy = collection.taxonomy
+        self._articles, self._passages = _by_tag(collection.articles)
+        self._position: dict[str, int] | None = None
         self.quoted_on: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.admin_sections = {a.id: self._sections(a.id, self.taxonomy.themes, "themes") for a in self.taxonomy.administrations}
         self.theme_sections = {t.id: self._sections(t.id, self.taxonomy.administrations, "administrations") for t in self.taxonomy.themes}
@@ -44,15 +47,18 @@ class Plan:
         self, tag: str, groups: tuple[Administration, ...] | tuple[Theme, ...], attribute: str
     ) -> list[tuple[str | None, list[Passage], int]]:
         """(group id or None for 'other', quoted passages, total) for one topic page."""
-        passages = [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
-        found: list[tuple[str | None, list[Passage]]] = []
-        for group in groups:
-            if group.id == tag:
-                continue
-            members = [p for p in passages if group.id in getattr(p, attribute)]
-            if members:
-                found.append((group.id, members))
-        rest = [p for p in passages if not [g for g in getattr(p, attribute) if g != tag]]
+        buckets: dict[str, list[Passage]] = {group.id: [] for group in groups if group.id != tag}
+        rest: list[Passage] = []
+        for passage in self._passages.get(tag, ()):
+            other = False
+            for value in dict.fromkeys(getattr(passage, attribute)):
+                if value != tag:
+                    other = True
+                    if value in buckets:
+                        buckets[value].append(passage)
+            if not other:
+                rest.append(passage)
+        found: list[tuple[str | None, list[Passage]]] = [(group_id, members) for group_id, members in buckets.items() if members]
         if rest:
             found.append((None, rest))
         limit = max(1, min(KEY_PASSAGES, PAGE_PASSAGES // max(len(found), 1)))
@@ -62,11 +68,38 @@ class Plan:
         """This plan with its collection cut to one article, for the per-article renderers."""
         view = copy.copy(self)
         view.collection = Collection(self.taxonomy, (tagged,))
+        view._articles, view._passages = _by_tag((tagged,))
+        view._position = None
         return view
+
+    def in_order(self, ids: Iterable[str]) -> list[TaggedArticle]:
+        """The articles of these ids, each once, in collection order."""
+        if self._position is None:
+            self._position = {tagged.article.id: index for index, tagged in enumerate(self.collection.articles)}
+        found = sorted({self._position[i] for i in ids if i in self._position})
+        return [self.collection.articles[index] for index in found]
+
+    def about(self, tag: str) -> tuple[TaggedArticle, ...]:
+        """Articles concerning an administration or theme id, in collection order (as Collection.about)."""
+        return tuple(self._articles.get(tag, ()))
 
     def passages_of(self, tag: str) -> list[Passage]:
         """Every passage tagged with an administration or theme id, in collection order."""
-        return [p for a in self.collection.about(tag) for p in a.passages_about(tag)]
+        return list(self._passages.get(tag, ()))
+
+
+def _by_tag(articles: tuple[TaggedArticle, ...]) -> tuple[dict[str, list[TaggedArticle]], dict[str, list[Passage]]]:
+    """The articles and the passages concerning each administration and theme id, in collection order, found in one pass."""
+    by_article: dict[str, list[TaggedArticle]] = defaultdict(list)
+    by_passage: dict[str, list[Passage]] = defaultdict(list)
+    for tagged in articles:
+        tags = {*tagged.administrations, *tagged.themes}
+        for tag in tags:
+            by_article[tag].append(tagged)
+        for passage in tagged.passages:
+            for tag in tags.intersection((*passage.administrations, *passage.themes)):
+                by_passage[tag].append(passage)
+    return dict(by_article), dict(by_passage)
 
 
 def key_passages(passages: list[Passage], limit: int = KEY_PASSAGES) -> list[Passage]:

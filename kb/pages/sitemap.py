@@ -7,6 +7,7 @@ site's own pages or anchors.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 # Folders under docs/ that the generator owns: it writes, rewrites and deletes
@@ -77,8 +78,15 @@ def timeline_period(period: str) -> str:
 
 def link(here: str, target: str, anchor: str | None = None) -> str:
     """The relative link from the page at `here` to the file `target` (both under docs/), with `#anchor`."""
-    relative = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    relative = _relative(target, posixpath.dirname(here) or ".")
     return f"{relative}#{anchor}" if anchor else relative
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, folder: str) -> str:
+    # posixpath.relpath asks for the working directory on every call; pages make
+    # hundreds of thousands of links between a few thousand paths.
+    return posixpath.relpath(target, folder)
 
 
 def served(target: str) -> str:
@@ -89,7 +97,7 @@ def served(target: str) -> str:
 
 def url(here: str, target: str) -> str:
     """The relative address from the file `here` to the built page of `target`."""
-    relative = posixpath.relpath(served(target), posixpath.dirname(here) or ".")
+    relative = _relative(served(target), posixpath.dirname(here) or ".")
     return relative if relative.endswith("/") else f"{relative}/"
 
 

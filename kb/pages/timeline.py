@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 
 from kb.dates import PartialDate
-from kb.pages import Page, sitemap
+from kb.pages import Draft, sitemap
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
 from kb.pages.picture import Period, drawn, event_id, figure
 from kb.pages.plan import Plan
@@ -18,12 +19,13 @@ EVENTS_PER_PAGE = 100
 SLICE = 20
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """The timeline page (split by period when large) and its picture."""
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """The timeline page with its picture (made from the whole collection), and its pages by period (from their events' articles)."""
     periods = _periods(plan.events)
-    yield Page(sitemap.TIMELINE, timeline_page(plan, periods))
+    yield Draft(sitemap.TIMELINE, None, functools.partial(timeline_page, plan, periods))
     for period, events in periods.items():
-        yield Page(sitemap.timeline_period(period), _period_page(plan, period, events))
+        reads = tuple(dict.fromkeys(e.passage.article.id for e in events))
+        yield Draft(sitemap.timeline_period(period), reads, functools.partial(_period_page, plan, period, events))
 
 
 def _periods(events: tuple[Event, ...]) -> dict[str, list[Event]]:

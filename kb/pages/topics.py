@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 
-from kb.pages import Page, facets, sitemap
+from kb.pages import Draft, facets, sitemap
 from kb.pages.markup import admin_label, byline, front_matter, native_names, plural, quotes, text
 from kb.pages.plan import ARTICLE_LIST, Plan
 from kb.pages.timeline import timeline_section
@@ -12,12 +13,17 @@ from kb.tagging import TaggedArticle
 from kb.taxonomy import Administration, Taxonomy, Term
 
 
-def render(plan: Plan) -> Iterator[Page]:
-    """One page per administration and per theme."""
+def drafts(plan: Plan) -> Iterator[Draft]:
+    """One page per administration and per theme, each made from the articles concerning it."""
     for admin in plan.taxonomy.administrations:
-        yield Page(sitemap.administration(admin.id), administration_page(plan, admin))
+        yield Draft(sitemap.administration(admin.id), ids(plan.about(admin.id)), functools.partial(administration_page, plan, admin))
     for theme in plan.taxonomy.themes:
-        yield Page(sitemap.theme(theme.id), theme_page(plan, theme.id))
+        yield Draft(sitemap.theme(theme.id), ids(plan.about(theme.id)), functools.partial(theme_page, plan, theme.id))
+
+
+def ids(articles: Iterable[TaggedArticle]) -> tuple[str, ...]:
+    """The ids of these articles, in their order: what a draft reads."""
+    return tuple(tagged.article.id for tagged in articles)
 
 
 def term_text(term: Term) -> str:
@@ -47,7 +53,7 @@ def neighbours(taxonomy: Taxonomy, admin: Administration) -> list[tuple[Term, Ad
 def administration_page(plan: Plan, admin: Administration) -> str:
     """The page of one administration."""
     taxonomy, here = plan.taxonomy, sitemap.administration(admin.id)
-    articles = plan.collection.about(admin.id)
+    articles = plan.about(admin.id)
     passages = plan.passages_of(admin.id)
     native = native_names(admin.ja, admin.ko)
     lines = [
@@ -96,7 +102,7 @@ def theme_page(plan: Plan, theme_id: str) -> str:
     """The page of one theme."""
     taxonomy, here = plan.taxonomy, sitemap.theme(theme_id)
     theme = taxonomy.theme(theme_id)
-    articles = plan.collection.about(theme.id)
+    articles = plan.about(theme.id)
     passages = plan.passages_of(theme.id)
     native = native_names(theme.ja, theme.ko)
     lines = [
