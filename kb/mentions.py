@@ -33,20 +33,28 @@ class Mentions:
     publishers: Mapping[str, str] = field(default_factory=dict)
     _by_entity: Mapping[str, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
     _by_passage: Mapping[tuple[str, str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _by_article: Mapping[str, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Lookups by entity and by passage, built once: pages ask for them per passage.
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         by_passage: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_article: dict[str, list[Mention]] = defaultdict(list)
         for mention in self.mentions:
             by_entity[mention.entity].append(mention)
             by_passage[(mention.passage.article.id, mention.passage.anchor)].append(mention.entity)
+            by_article[mention.passage.article.id].append(mention)
         object.__setattr__(self, "_by_entity", {k: tuple(v) for k, v in by_entity.items()})
         object.__setattr__(self, "_by_passage", {k: tuple(v) for k, v in by_passage.items()})
+        object.__setattr__(self, "_by_article", {k: tuple(v) for k, v in by_article.items()})
 
     def of(self, entity_id: str) -> tuple[Mention, ...]:
         """The mentions of one entity, in collection order."""
         return self._by_entity.get(entity_id, ())
+
+    def in_article(self, article_id: str) -> tuple[Mention, ...]:
+        """The mentions in one article, in order."""
+        return self._by_article.get(article_id, ())
 
     def in_passage(self, article_id: str, anchor: str) -> tuple[str, ...]:
         """The entity ids a passage names."""

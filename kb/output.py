@@ -107,6 +107,7 @@ def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered:
     writer: journal.Writer | None = None
     creates: list[str] = []
     dirs: list[str] = []
+    encoded: dict[str, bytes] = {}  # the new bytes of every file to write, encoded once
     try:
         for path in sorted(wanted):
             size = existing.get(path)
@@ -115,14 +116,17 @@ def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered:
                 if size is None:  # a kept file that vanished since it was looked at: the next run renders it
                     raise OutputError([Problem(f"{where}/{path}", None, "file", "disappeared while the generator ran; run again")])
                 continue
+            data = content.encode("utf-8")
             if size is None:
                 creates.append(path)
                 dirs += _missing_parents(folder, path, dirs)
+                encoded[path] = data
                 continue
-            data = content.encode("utf-8")
+            # Bytes of another length differ: the old ones are read only to be kept in the journal.
             old = folder.read(journal.parts(path))
             if size == len(data) and old == data:
                 continue
+            encoded[path] = data
             writer = writer or journal.Writer(folder)
             writer.keep(path, old or b"")
         if writer is None and not creates and not stale and new_text == current_text:
@@ -137,7 +141,6 @@ def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered:
         _translate(where, err)
         raise
 
-    encoded = {path: (wanted[path] or "").encode("utf-8") for path in (*plan.creates, *(p for p, _, _ in plan.replaces))}
     try:
         journal.apply(folder, plan, encoded)
         journal.commit(folder)
@@ -306,6 +309,6 @@ def _target(relative: str) -> str:
     # Page paths come from ids already checked against [a-z0-9-]; this is the
     # second lock: nothing lands outside the generator's own folders.
     parts = relative.split("/")
-    if len(parts) < 2 or parts[0] not in OWNED or relative != "/".join(parts) or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+    if len(parts) < 2 or parts[0] not in OWNED or any(not p or p[0] == "." for p in parts):
         raise ValueError(f"refusing to write {relative!r} outside the generated folders {OWNED}")
     return relative

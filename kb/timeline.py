@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from kb.dates import PartialDate
@@ -48,9 +49,9 @@ class Event:
         """The end of the range, or the date itself."""
         return self.end or self.date
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[object, ...]:
-        """Chronological order, then the order of the collection's text."""
+        """Chronological order, then the order of the collection's text (kept: every build sorts every event by it)."""
         article = self.passage.article
         return (self.date.key, self.last.key, article.date.key, article.id, self.passage.block.number, self.offset)
 

@@ -115,3 +115,18 @@ def test_collection_json_from_kept_fragments_reads_back_as_the_data(project_fact
     other = Plan(collection, find_mentions(collection, no_entities()), extract_events(collection))
     assert json.loads(export.collection_json(other)) == export.collection_data(other)
     assert json.loads(export.collection_json(plan)) == export.collection_data(plan)
+
+
+def test_newest_passages_chooses_as_key_passages_does(project_factory: Callable[..., Path]) -> None:
+    from kb.pages.plan import key_passages, newest_passages
+
+    project = _project(project_factory, "newest", n=16)
+    inputs = check(Project(project), TODAY)
+    articles = [t for t in tag_articles(inputs.articles, inputs.taxonomy).articles if t.passages]
+    rng = random.Random(5)
+    for _ in range(300):
+        chosen = sorted(rng.sample(range(len(articles)), rng.randint(1, len(articles))))
+        # Each passage once, grouped by article in collection order, as a topic page's sections hold them.
+        passages = [p for i in chosen for p in articles[i].passages if rng.random() < 0.7]
+        limit = rng.randint(1, 9)
+        assert newest_passages(passages, limit) == key_passages(passages, limit)

@@ -19,8 +19,8 @@ _PRECISION = {"day": "", "month": " (day unknown)", "year": " (month and day unk
 def drafts(plan: Plan) -> Iterator[Draft]:
     """One page per article, made from the article and the topic pages that quote its paragraphs."""
     for tagged in plan.collection.articles:
-        quoted = tuple(tuple(plan.quoted_on.get((tagged.article.id, p.anchor), ())) for p in tagged.passages)
-        yield Draft(sitemap.article(tagged.article.id), (tagged.article.id,), functools.partial(_page, plan, tagged), extra=quoted)
+        article_id = tagged.article.id
+        yield Draft(sitemap.article(article_id), (article_id,), functools.partial(_page, plan, tagged), extra=plan.quotes_of(article_id))
 
 
 def _page(plan: Plan, tagged: TaggedArticle) -> str:

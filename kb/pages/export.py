@@ -51,66 +51,72 @@ def collection_json(plan: Plan) -> str:
     """
     data = _small_parts(plan)
     mentions = plan.mentions
+    # Articles' fragments also show their mentions' entities: other entities, other fragments.
+    _FRAGMENTS.begin(mentions.entities)
     lists = {
         "articles": _FRAGMENTS.each("article", plan.collection.articles, lambda t: _article_signature(plan, t), lambda t: _article(plan, t)),
         "administrations": [_fragment(item) for item in data["administrations"]],
         "themes": [_fragment(item) for item in data["themes"]],
         "entities": [_fragment(item) for item in data["entities"]],
-        "mentions": _FRAGMENTS.each("mention", mentions.mentions, lambda m: (), _mention),
-        "events": _FRAGMENTS.each("event", plan.events, lambda e: (), _event),
+        "mentions": _FRAGMENTS.each("mention", mentions.mentions, None, _mention),
+        "events": _FRAGMENTS.each("event", plan.events, None, _event),
     }
     _FRAGMENTS.finish()
-    lines = ["{", f' "version": {json.dumps(SCHEMA_VERSION)},']
+    pieces = ["{\n", f' "version": {json.dumps(SCHEMA_VERSION)},\n']
     for number, (name, items) in enumerate(lists.items()):
-        body = "[\n" + ",\n".join(f"  {item}" for item in items) + "\n ]" if items else "[]"
-        lines.append(f" {json.dumps(name)}: {body}" + ("," if number < len(lists) - 1 else ""))
-    return "\n".join(lines) + "\n}\n"
+        pieces.append(f" {json.dumps(name)}: ")
+        if items:
+            pieces += ["[\n", ",\n".join(items), "\n ]"]
+        else:
+            pieces.append("[]")
+        pieces.append(",\n" if number < len(lists) - 1 else "\n")
+    pieces.append("}\n")
+    return "".join(pieces)
 
 
 def _fragment(value: object) -> str:
-    """One item of a top-level list, on one line (the C encoder writes it: indented JSON is many times slower)."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    """One item of a top-level list, on a line of its own (the C encoder writes it: indented JSON is many times slower)."""
+    return "  " + json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _article_signature(plan: Plan, tagged: TaggedArticle) -> tuple[object, ...]:
-    """Everything an article's JSON is made from besides the article itself."""
+    """Everything an article's JSON is made from besides the article itself and the entities."""
     article_id = tagged.article.id
-    return (
-        plan.mentions.entities,
-        plan.mentions.authors.get(article_id),
-        plan.mentions.publishers.get(article_id),
-        tuple(plan.mentions.in_passage(article_id, p.anchor) for p in tagged.passages),
-        tuple(tuple(plan.quoted_on.get((article_id, p.anchor), ())) for p in tagged.passages),
-    )
+    mentions = plan.mentions
+    return (mentions.in_article(article_id), mentions.authors.get(article_id), mentions.publishers.get(article_id), plan.quotes_of(article_id))
 
 
 class _Fragments:
     """JSON fragments of the last call, by the identity of the (immutable) value they encode and a signature of the rest."""
 
     def __init__(self) -> None:
-        self._last: dict[tuple[str, int], tuple[object, tuple[object, ...], str]] = {}
-        self._next: dict[tuple[str, int], tuple[object, tuple[object, ...], str]] = {}
+        self._context: object = None
+        self._last: dict[tuple[str, int], tuple[object, object, str]] = {}
+        self._next: dict[tuple[str, int], tuple[object, object, str]] = {}
 
-    def each(self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]], encode: Callable[[T], object]) -> list[str]:
+    def begin(self, context: object) -> None:
+        """Start a call; what every fragment depends on besides its value and signature is `context` (compared once)."""
+        if not (context is self._context or context == self._context):
+            self._last = {}
+        self._context = context
+
+    def each(self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]] | None, encode: Callable[[T], object]) -> list[str]:
         """The fragment of every value, encoded again only when the value or its signature is new."""
         out = []
+        last, following = self._last, self._next
         for value in values:
-            slot, mark = (kind, id(value)), signature(value)
-            found = self._last.get(slot)
-            if found is None or found[0] is not value or not _same(found[1], mark):
+            slot = (kind, id(value))
+            mark = signature(value) if signature is not None else None
+            found = last.get(slot)
+            if found is None or found[0] is not value or found[1] != mark:
                 found = (value, mark, _fragment(encode(value)))
-            self._next[slot] = found
+            following[slot] = found
             out.append(found[2])
         return out
 
     def finish(self) -> None:
         """Keep only what this call used (the values it holds stay alive, so their ids stay theirs)."""
         self._last, self._next = self._next, {}
-
-
-def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
-    # The entities by identity (they are many and immutable), the rest by value.
-    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
 
 
 _FRAGMENTS = _Fragments()

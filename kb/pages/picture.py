@@ -16,6 +16,7 @@ from html import escape
 
 from kb.pages.markup import admin_label, plural
 from kb.pages.plan import Plan
+from kb.taxonomy import Taxonomy
 from kb.timeline import Event
 
 WIDTH = 680  # the text column's width at 1280 px; narrow screens scroll it rather than shrink it much
@@ -34,11 +35,25 @@ def event_id(event: Event) -> str:
 
 def drawn(plan: Plan) -> tuple[Event, ...]:
     """The events the picture shows: those that end on or after the first term of office begins."""
+    # The timeline page asks three times per build, for tens of thousands of events: the last answer is kept.
+    if _LAST.events is plan.events and _LAST.taxonomy is plan.taxonomy:
+        return _LAST.drawn
     starts = [t.start for a in plan.taxonomy.administrations for t in a.terms]
-    if not starts:
-        return plan.events
-    first = min(starts)
-    return tuple(e for e in plan.events if e.last.last_day >= first)
+    found = tuple(e for e in plan.events if e.last.last_day >= min(starts)) if starts else plan.events
+    _LAST.events, _LAST.taxonomy, _LAST.drawn = plan.events, plan.taxonomy, found
+    return found
+
+
+@dataclass
+class _Drawn:
+    """The last answer of drawn(): for which events and taxonomy, and the events drawn."""
+
+    events: tuple[Event, ...] | None = None
+    taxonomy: Taxonomy | None = None
+    drawn: tuple[Event, ...] = ()
+
+
+_LAST = _Drawn()
 
 
 def span(events: tuple[Event, ...]) -> tuple[int, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
 from kb.mentions import Mentions
 from kb.pages import sitemap
 from kb.tagging import Collection, Passage, TaggedArticle
-from kb.taxonomy import Administration, Theme
+from kb.taxonomy import Administration, Taxonomy, Theme
 from kb.timeline import Event
 
 # A topic page quotes at most this many passages per section, so that pages
@@ -42,11 +43,33 @@ class Plan:
                 quoted = {(p.article.id, p.anchor) for _, passages, _ in groups for p in passages}
                 for key in sorted(quoted):
                     self.quoted_on[key].append(page(page_id))
+        quotes: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for (article_id, anchor), pages in sorted(self.quoted_on.items()):
+            quotes[article_id].append((anchor, tuple(pages)))
+        self._quotes = {article_id: tuple(found) for article_id, found in quotes.items()}
+
+    def quotes_of(self, article_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(anchor, topic pages quoting it) for each quoted paragraph of an article: what its own page and data depend on beyond it."""
+        return self._quotes.get(article_id, ())
 
     def _sections(
         self, tag: str, groups: tuple[Administration, ...] | tuple[Theme, ...], attribute: str
     ) -> list[tuple[str | None, list[Passage], int]]:
         """(group id or None for 'other', quoted passages, total) for one topic page."""
+        # A long-lived process (mkdocs serve) plans again after every save: a topic whose
+        # articles are the very same values as last time has the same sections.
+        about = self._articles.get(tag, [])
+        rules = (self.taxonomy, KEY_PASSAGES, PAGE_PASSAGES)
+        last = _SECTIONS.get((tag, attribute))
+        if last is not None and len(last[1]) == len(about) and all(map(operator.is_, last[1], about)) and _same(last[0], rules):
+            return last[2]
+        found = self._sections_of(tag, groups, attribute)
+        _SECTIONS[(tag, attribute)] = (rules, list(about), found)
+        return found
+
+    def _sections_of(
+        self, tag: str, groups: tuple[Administration, ...] | tuple[Theme, ...], attribute: str
+    ) -> list[tuple[str | None, list[Passage], int]]:
         buckets: dict[str, list[Passage]] = {group.id: [] for group in groups if group.id != tag}
         rest: list[Passage] = []
         for passage in self._passages.get(tag, ()):
@@ -62,7 +85,7 @@ class Plan:
         if rest:
             found.append((None, rest))
         limit = max(1, min(KEY_PASSAGES, PAGE_PASSAGES // max(len(found), 1)))
-        return [(group_id, key_passages(members, limit), len(members)) for group_id, members in found]
+        return [(group_id, newest_passages(members, limit), len(members)) for group_id, members in found]
 
     def only(self, tagged: TaggedArticle) -> Plan:
         """This plan with its collection cut to one article, for the per-article renderers."""
@@ -100,6 +123,37 @@ def _by_tag(articles: tuple[TaggedArticle, ...]) -> tuple[dict[str, list[TaggedA
             for tag in tags.intersection((*passage.administrations, *passage.themes)):
                 by_passage[tag].append(passage)
     return dict(by_article), dict(by_passage)
+
+
+# The last sections planned for each (topic, grouping): the taxonomy and limits, the topic's articles and the sections.
+_SECTIONS: dict[tuple[str, str], tuple[tuple[Taxonomy, int, int], list[TaggedArticle], list[tuple[str | None, list[Passage], int]]]] = {}
+
+
+def _same(old: tuple[Taxonomy, int, int], new: tuple[Taxonomy, int, int]) -> bool:
+    # Each build reads the taxonomy afresh: an equal one is the same taxonomy.
+    return old[1:] == new[1:] and (old[0] is new[0] or old[0] == new[0])
+
+
+def newest_passages(passages: list[Passage], limit: int = KEY_PASSAGES) -> list[Passage]:
+    """key_passages for passages given each once and grouped by article, reading only the newest articles' passages.
+
+    A topic page's sections hold thousands of passages at scale; the choice needs
+    the first passage of each of the last `limit` articles, found walking back.
+    """
+    if len(passages) <= limit:
+        return passages
+    firsts: dict[str, int] = {}  # article id -> index of its first passage, for the newest articles
+    for index in range(len(passages) - 1, -1, -1):
+        article_id = passages[index].article.id
+        if article_id not in firsts and len(firsts) == limit:
+            break
+        firsts[article_id] = index
+    chosen = set(firsts.values())
+    index = 0
+    while len(chosen) < limit:
+        chosen.add(index)
+        index += 1
+    return [passages[i] for i in sorted(chosen)]
 
 
 def key_passages(passages: list[Passage], limit: int = KEY_PASSAGES) -> list[Passage]:

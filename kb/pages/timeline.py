@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from kb.dates import PartialDate
@@ -181,8 +182,12 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
         verb = "is" if earlier == 1 else "are"
         lines += [f"*{plural(earlier, 'event')} before the first administration the taxonomy knows {verb} listed below but not drawn.*", ""]
     groups: dict[str | None, list[Event]] = {}
+    sections: dict[object, str | None] = {}  # many events share a first day
     for event in events:
-        groups.setdefault(_section_of(plan, event), []).append(event)
+        day = event.date.first_day
+        if day not in sections:
+            sections[day] = _section_of(plan, event)
+        groups.setdefault(sections[day], []).append(event)
     order = [None, *(a.id for a in taxonomy.administrations)]
     present = [g for g in order if g in groups]
     if periods:  # the sections are not on this page: go to each administration's own slice
@@ -191,7 +196,8 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
     else:
         jumps = [f"[{text(admin_label(taxonomy.administration(g)) if g else 'Other dates')}](#{g or sitemap.OTHER_DATES}) ({len(groups[g])})" for g in present]
     lines += ["**By administration:** " + " · ".join(jumps), ""]
-    counts = [(t, sum(1 for e in events if t.id in e.themes)) for t in taxonomy.themes]
+    per_theme = Counter(theme for e in events for theme in dict.fromkeys(e.themes))
+    counts = [(t, per_theme[t.id]) for t in taxonomy.themes]
     themed = [f"[{text(t.name)}]({sitemap.link(sitemap.TIMELINE, sitemap.theme(t.id), sitemap.TIMELINE_SECTION)}) ({n})" for t, n in counts if n]
     if themed:
         lines += ["**By theme** (each theme page has its own timeline): " + " · ".join(themed), ""]
