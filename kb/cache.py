@@ -25,6 +25,7 @@ import pickle
 import stat
 import sys
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import kb
@@ -274,10 +275,10 @@ _INDEX_FORMAT = "kb-pages-2"
 FileState = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class PageRecord:
+class PageRecord(NamedTuple):
     """A generated file as a build left it: the key of what it was made from, and the file's state."""
 
+    # A named tuple, not a dataclass: a new process reads tens of thousands of them at once.
     key: bytes
     state: FileState
 

@@ -225,8 +225,13 @@ class Reader:
         extra: dict[str, list[Evidence]] = {}
         by_rule: dict[str, list[Match]] = {}
         for theme_rule, terms in self.rules:
-            hits = [m.matches(text) for m in terms]
-            if all(hits) and (theme_rule.dated is None or _dated(dates, written, theme_rule.dated)):
+            hits = []
+            for term in terms:  # a rule needs every one of its terms: the first missing one settles it
+                found = term.matches(text)
+                if not found:
+                    break
+                hits.append(found)
+            if len(hits) == len(terms) and (theme_rule.dated is None or _dated(dates, written, theme_rule.dated)):
                 spans = tuple((h[0].start, h[0].end) for h in hits)
                 words = " … ".join(h[0].words for h in hits)
                 extra.setdefault(theme_rule.theme, []).append(Evidence(theme_rule.theme, Basis.RULE, words, theme_rule.id, spans))

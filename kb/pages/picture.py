@@ -51,6 +51,7 @@ class _Drawn:
     events: tuple[Event, ...] | None = None
     taxonomy: Taxonomy | None = None
     drawn: tuple[Event, ...] = ()
+    span: tuple[tuple[Event, ...], tuple[int, int]] | None = None  # the last events measured, and their span
 
 
 _LAST = _Drawn()
@@ -58,8 +59,11 @@ _LAST = _Drawn()
 
 def span(events: tuple[Event, ...]) -> tuple[int, int]:
     """First year and the year after the last, for the axis."""
+    if _LAST.span is not None and _LAST.span[0] is events:
+        return _LAST.span[1]
     first = min(e.date.year for e in events)
-    last = max(max(e.last.year, e.passage.article.date.year) for e in events)
+    last = max(max((e.end or e.date).year, e.passage.article.date.year) for e in events)
+    _LAST.span = (events, (first, last + 1))
     return first, last + 1
 
 
