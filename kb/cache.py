@@ -25,8 +25,8 @@ import pickle
 import stat
 import sys
 from dataclasses import dataclass
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import kb
 from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular

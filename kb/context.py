@@ -227,10 +227,10 @@ class Reader:
         for theme_rule, terms in self.rules:
             hits = []
             for term in terms:  # a rule needs every one of its terms: the first missing one settles it
-                found = term.matches(text)
-                if not found:
+                term_hits = term.matches(text)
+                if not term_hits:
                     break
-                hits.append(found)
+                hits.append(term_hits)
             if len(hits) == len(terms) and (theme_rule.dated is None or _dated(dates, written, theme_rule.dated)):
                 spans = tuple((h[0].start, h[0].end) for h in hits)
                 words = " … ".join(h[0].words for h in hits)
