@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 NUMERIC = ("paragraphs", "generated_files", "gen_cold_s", "whole_cold_s", "whole_cold_gen_s", "share_cold", "whole_warm_s",
            "whole_warm_gen_s", "share_warm", "mkdocs_alone_s", "whole_over_alone", "peak_mb", "edit_process_s", "edit_in_process_s",
            "edit_memory_s", "edit_hits", "edit_misses", "edit_written", "preview_s", "preview_builds", "html_pages", "largest_page_bytes",
-           "gen_cold_cpu_s", "whole_cold_cpu_s", "whole_cold_gen_cpu_s", "mkdocs_alone_cpu_s", "edit_in_process_cpu_s", "edit_process_cpu_s")  # fmt: skip
+           "gen_cold_cpu_s", "whole_cold_cpu_s", "whole_cold_gen_cpu_s", "mkdocs_alone_cpu_s", "edit_in_process_cpu_s", "edit_process_cpu_s",
+           "whole_kept_s", "whole_kept_gen_s", "share_kept", "edit_first_s", "preview_second_s")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
