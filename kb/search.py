@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,14 +13,33 @@ from pathlib import Path
 from kb import cbor
 
 BUNDLE = "pagefind"  # folder of the search bundle inside the built site
+MORE = "more"  # <bundle>/more/<n>/: the bundles merged into the first one in the browser
+MANIFEST = "kb-bundles.json"  # <bundle>/kb-bundles.json: the folders of those bundles, for docs/assets/search.js
 
 # What Pagefind indexes: the page's article, less the links around the text that
 # would make every page match every tag name (paragraph tags, permalinks).
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE_SELECTORS = (".kb-ptags", ".headerlink", ".kb-permalink", ".kb-filters")
 
-_SIGNATURE = b"pagefind_dcd"  # every Pagefind binary file starts with it once decompressed
+# One Pagefind run holds every (page, distinct word) pair of the pages it indexes in
+# memory: with Pagefind 1.5, about 0.28 MB per article page, 1.5 GB for 5,000 articles,
+# on top of the MkDocs process that waits for it. A large site is therefore indexed as
+# bundles of at most this many pages (about 400 MB each), one run after the other,
+# which the browser merges into one search (Pagefind's mergeIndex; the WebAssembly and
+# scripts load once, each bundle adds its page list and the index chunks a query needs).
+PAGES_PER_BUNDLE = 1500
+# Pagefind cuts each bundle's word index into chunks of about this many word positions
+# (its default, 20,000, for one bundle); a query fetches the chunk holding each word from
+# every bundle, so each of n bundles uses chunks 1/n as large, and a query fetches about
+# as many index bytes as from one bundle. (An environment variable of the pinned Pagefind.)
+CHUNK_POSITIONS = 20_000
+_CHUNK_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+# A page whose front matter says `search: {exclude: true}` (Material's convention) carries
+# this tag in its head (overrides/main.html) and is left out of the index.
+EXCLUDED = b'<meta name="kb-search" content="exclude">'
+_KEPT_IN_MERGED = ("pagefind-entry.json", "index", "filter", "fragment")  # the rest is the first bundle's code
 
+_SIGNATURE = b"pagefind_dcd"  # every Pagefind binary file starts with it once decompressed
 
 class SearchIndexError(Exception):
     """Pagefind is missing, failed, or wrote files this code does not understand."""
@@ -46,18 +66,86 @@ def pagefind_command(site: Path) -> list[str]:
     return command
 
 
-def index_site(site: Path, output: Path | None = None) -> Path:
+def index_site(site: Path, output: Path | None = None, pages_per_bundle: int = PAGES_PER_BUNDLE) -> Path:
     """Index the built site into `output` (by default <site>/pagefind/, replacing any older bundle); returns it."""
     bundle = output or site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)  # a rebuild must not keep stale chunks
-    command = pagefind_command(site)
+    # Pagefind reads the pages of one bundle at a time from a hidden folder of links
+    # (MkDocs' clean build spares hidden files; a page left there by a crash goes first).
+    stage = site / f".{BUNDLE}-pages"
+    groups = partition(pages(site, bundle), pages_per_bundle)
+    try:
+        for number, group in enumerate(groups):
+            shutil.rmtree(stage, ignore_errors=True)
+            _link_pages(site, stage, group)
+            target = bundle if number == 0 else bundle / MORE / str(number)
+            _run(site, stage, target, max(1, CHUNK_POSITIONS // len(groups)))
+            if number:
+                _keep_index_only(target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    merged = [f"{MORE}/{number}/" for number in range(1, len(groups))]
+    (bundle / MANIFEST).write_text(json.dumps({"merge": merged}) + "\n", encoding="utf-8")
+    return bundle
+
+
+def pages(site: Path, bundle: Path) -> list[str]:
+    """The site's HTML pages to index, as paths relative to it, sorted: none from hidden folders or the bundle, none that opts out."""
+    found = []
+    for path in site.rglob("*.html"):
+        relative = path.relative_to(site)
+        if any(part.startswith(".") for part in relative.parts) or bundle in path.parents or not path.is_file():
+            continue
+        if EXCLUDED not in path.read_bytes().split(b"</head>", 1)[0]:
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def partition(paths: list[str], pages_per_bundle: int) -> list[list[str]]:
+    """Pages -> groups of about `pages_per_bundle` (at least one group), each page's group fixed by its path alone."""
+    count = max(1, -(-len(paths) // pages_per_bundle))
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for path in paths:
+        groups[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(path)
+    return [group for group in groups if group] or [[]]
+
+
+def _link_pages(site: Path, stage: Path, group: list[str]) -> None:
+    """A folder holding the group's pages at their paths in the site (hard links; copies where links fail)."""
+    stage.mkdir(parents=True, exist_ok=True)
+    for relative in group:
+        target = stage / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / relative, target)
+        except OSError:
+            shutil.copyfile(site / relative, target)
+
+
+def _run(site: Path, pages_folder: Path, bundle: Path, chunk_positions: int) -> None:
+    """One Pagefind run: the pages under `pages_folder` -> a bundle in `bundle`, its bytes made reproducible."""
+    command = pagefind_command(pages_folder)
     command[command.index("--output-subdir") : command.index("--output-subdir") + 2] = ["--output-path", str(bundle)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    environment = {**os.environ, _CHUNK_VARIABLE: str(chunk_positions)}
+    # close_fds=False lets Python start Pagefind with posix_spawn: with its default fork and
+    # exec, the child shows the whole MkDocs process's memory as its own until the exec, and
+    # a sampler of the process tree counts it twice. (Python opens its files non-inheritable,
+    # so the child still gets only the pipes.)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=environment, close_fds=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()[-3000:]
         raise SearchIndexError(f"Pagefind failed on {site} (exit {result.returncode}):\n{detail}")
     normalise(bundle)
-    return bundle
+
+
+def _keep_index_only(bundle: Path) -> None:
+    """A merged bundle needs only its entry, meta, index, filters and fragments: scripts and WebAssembly come from the first."""
+    for child in bundle.iterdir():
+        if child.name not in _KEPT_IN_MERGED and not child.name.endswith(".pf_meta"):
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
 
 
 def replace_bundle(site: Path, fresh: Path) -> None:

@@ -38,9 +38,23 @@
 
   function load() {
     if (!engine) {
-      engine = import(bundleUrl).then(function (pagefind) {
-        return pagefind.options({ baseUrl: siteUrl.pathname, excerptLength: 24 }).then(function () {
+      // A large site is indexed as several bundles (see kb/search.py); the first one's
+      // kb-bundles.json names the others, which Pagefind merges into one search.
+      var manifest = fetch(new URL("kb-bundles.json", bundleUrl).href).then(function (response) {
+        if (!response.ok) throw new Error("kb-bundles.json: " + response.status);
+        return response.json();
+      });
+      var settings = { baseUrl: siteUrl.pathname, excerptLength: 24 };
+      engine = Promise.all([import(bundleUrl), manifest]).then(function (loaded) {
+        var pagefind = loaded[0];
+        // No web worker: its script would be one more download before the first results,
+        // and a search over the index chunks a query needs is short work for the page itself.
+        return pagefind.options({ baseUrl: settings.baseUrl, excerptLength: settings.excerptLength, noWorker: true }).then(function () {
           return pagefind.init();
+        }).then(function () {
+          return Promise.all(loaded[1].merge.map(function (folder) {
+            return pagefind.mergeIndex(new URL(folder, bundleUrl).pathname, settings);
+          }));
         }).then(function () {
           return pagefind;
         });

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kb.search import index_site
 from tests.browser.conftest import serve
 from tests.browser.support import goto, screenshot, search, wait_for_results
 from tests.conftest import mkdocs_build
@@ -220,3 +223,47 @@ def test_hostile_text_in_results_stays_text(page: Any, hostile_url: str) -> None
     tags = set(results.evaluate("list => [...list.querySelectorAll('*')].map(e => e.localName)"))
     assert tags <= {"li", "a", "article", "h2", "p", "mark", "span", "button"}, tags
     assert dialogs == []
+
+
+@pytest.fixture(scope="module")
+def bundled_url(built_site: Path, tmp_path_factory: Any) -> Iterator[str]:
+    """The seed site with its index split into bundles of at most 8 pages (as a large site is), served on 127.0.0.1."""
+    copy = tmp_path_factory.mktemp("bundled-browser") / "site"
+    shutil.copytree(built_site, copy)
+    index_site(copy, pages_per_bundle=8)
+    with serve(copy) as url:
+        yield url
+
+
+def _answer(page: Any, base: str, query: str, kind: str | None = None) -> tuple[int, list[str]]:
+    """The number of matching pages and the first results' paths for a query (narrowed to a page kind)."""
+    goto(page, base, "/")
+    search(page, query)
+    if kind:
+        page.locator(".kb-search-filters summary").click()
+        page.wait_for_function("document.querySelector('#kb-search-filter-kind')")
+        wait_for_results(page)
+        page.select_option("#kb-search-filter-kind", kind)
+        wait_for_results(page)
+    return total(page), result_paths(page)
+
+
+@pytest.mark.parametrize(
+    ("query", "path", "kind"),
+    [("Kishida", "/administrations/kishida/", None), ("拉致", "/themes/abductions/", None), ("김정은", "/people/kim-jong-un/", None),
+     ("Stockholm agreement", None, "article")],
+)  # fmt: skip
+def test_merged_bundles_search_as_one_index(page: Any, site_url: str, bundled_url: str, query: str, path: str | None, kind: str | None) -> None:
+    whole_total, _ = _answer(page, site_url, query, kind)
+    split_total, split_paths = _answer(page, bundled_url, query, kind)
+    assert split_total == whole_total > 0  # the same pages match, counted across every bundle
+    if path:
+        assert path in split_paths[:3], split_paths
+    else:
+        assert split_paths and all(p.startswith("/articles/") for p in split_paths), split_paths
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    goto(page, bundled_url, "/")
+    search(page, query)
+    assert [url for url in requested if "/pagefind/more/" in url]  # the other bundles were searched
+    assert not [url for url in requested if "/pagefind/more/" in url and (url.endswith(".js") or "/wasm." in url)]
