@@ -44,8 +44,18 @@ def _file_bytes(site: Path, base: str, url: str) -> int:
 
 def _is_code(url: str) -> bool:
     """Pagefind's scripts and WebAssembly, as opposed to the index, filters and page fragments."""
-    name = url.rsplit("/", 1)[-1]
-    return name.endswith(".js") or name.startswith("wasm.")
+    return _part(url) == "code"
+
+
+def _part(url: str) -> str:
+    """What a fetched file of the bundle is: code, meta (page list), index, filter, fragment or other."""
+    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    if name.endswith(".js") or name.startswith("wasm."):
+        return "code"
+    for part in ("meta", "index", "filter", "fragment"):
+        if name.endswith(f".pf_{part}"):
+            return part
+    return "other"
 
 
 def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[dict[str, Any]]:
@@ -88,6 +98,7 @@ def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[dict[str, An
                     "first_query_bytes": sum(size for _, size in search),
                     "first_query_code_bytes": sum(size for url, size in search if _is_code(url)),
                     "first_query_files": len(search),
+                    "by_part": {part: sum(size for url, size in search if _part(url) == part) for part in sorted({_part(url) for url, _ in search})},
                     "results": page.locator(".md-search-result__meta").inner_text().strip(),
                     "largest": sorted(((size, url.removeprefix(base)) for url, size in search), reverse=True)[:5],
                 })
