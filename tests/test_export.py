@@ -121,6 +121,19 @@ def test_feed_lists_articles_newest_first(seed: tuple[tuple[Article, ...], dict[
     assert published == sorted(published, reverse=True)
 
 
+def test_feed_holds_the_newest_articles_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.pages import export
+
+    taxonomy, articles, entities = seed_inputs()
+    collection = tag_articles(articles, taxonomy)
+    monkeypatch.setattr(export, "FEED_ENTRIES", 2)
+    pages = {p.path: p.content for p in render_pages(collection, find_mentions(collection, entities), extract_events(collection))}
+    entries = ET.fromstring(pages["explore/feed.xml"].encode()).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [t.article.title for t in reversed(collection.articles[-2:])]
+    # collection.json still has every article.
+    assert len(json.loads(pages["explore/collection.json"])["articles"]) == len(articles)
+
+
 def test_feed_updated_is_the_newest_article_date(seed: tuple[tuple[Article, ...], dict[str, str]], feed: ET.Element) -> None:
     articles, _ = seed
     newest = max(articles, key=lambda a: a.date.key)
