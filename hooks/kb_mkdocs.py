@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
@@ -74,6 +76,34 @@ def on_serve(server: Any, config: MkDocsConfig, **_: object) -> Any:
         if not child.name.startswith(".") and child.name not in _kb("kb.pages").OWNED:
             server.watch(str(child))
     return server
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's compiled templates, kept in memory between the builds of one `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
+def on_env(env: jinja2.Environment, **_: object) -> jinja2.Environment:
+    """In the preview, templates are compiled once, not on every build (MkDocs makes a new environment each time).
+
+    Jinja keys each entry by the template's name and a checksum of its source, so an
+    edited template (an override) is compiled again.
+    """
+    if _PREVIEW["on"]:
+        env.bytecode_cache = _COMPILED
+    return env
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

@@ -156,3 +156,17 @@ def test_an_edit_of_the_generator_code_is_picked_up_in_one_build(preview: Previe
     out = preview.output()
     assert out.count("Building documentation") == 2, out
     assert out.count("Detected file changes") == 1, out  # no bytecode written into the watched kb/
+
+
+def test_an_edited_template_override_shows_in_the_next_build(preview: Preview) -> None:
+    # The preview keeps compiled templates between builds: an edited one must be compiled again.
+    # (Templates are not watched: the next save of a source rebuilds its page with the new one.)
+    preview.settle()
+    source = preview.project / "sources" / f"{ARTICLE}.md"
+    _add_paragraph(source, "Saved before the template changed.")
+    preview.wait(lambda: "Saved before the template changed." in _page(preview), "the first save")
+    template = preview.project / "overrides" / "main.html"
+    _save(template, template.read_text(encoding="utf-8").replace("{% block content %}\n", "{% block content %}\n  <p>Edited override.</p>\n", 1))
+    _add_paragraph(source, "Saved after the template changed.")
+    preview.wait(lambda: "Saved after the template changed." in _page(preview), "the second save")
+    assert "Edited override." in _page(preview)
