@@ -17,9 +17,11 @@ keep `.cache/` out of version control (it is in .gitignore).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import pickle
 import stat
@@ -156,11 +158,13 @@ class Cache:
             else:
                 misses.append(article)
         self.stats.hits, self.stats.misses = len(entries), len(misses)
-        for entry in compute(tuple(misses), taxonomy, entities):
-            entries[id(entry.article)] = entry
-            fresh = self._read.get(id(entry.article))
-            if fresh is not None and fresh[1] is entry.article:
+        for article, entry in zip(misses, compute(tuple(misses), taxonomy, entities), strict=True):
+            entries[id(article)] = entry
+            fresh = self._read.get(id(article))
+            if fresh is not None and fresh[1] is article:
                 self._put(fresh[0], entry)
+                if entry.article is not article:  # made by a worker process: an equal copy, which the pages will show
+                    self._read[id(entry.article)] = (fresh[0], entry.article)
         ordered = [entries[id(a)] for a in articles]
         self._finish()
         return merge(ordered, taxonomy, entities)
@@ -240,8 +244,42 @@ class Cache:
                     path.unlink(missing_ok=True)
 
 
+# Below this many articles per worker, starting worker processes costs more than it saves.
+PER_WORKER = 100
+WORKERS = "KB_WORKERS"  # environment variable: at most this many processes tag at once (1: none besides this one)
+
+
+def workers(misses: int) -> int:
+    """How many processes tag `misses` articles: one per available core, none for a few."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = os.environ.get(WORKERS, "")
+    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores
+    return max(1, min(limit, cores, misses // PER_WORKER))
+
+
 def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
-    """Run the tagging, timeline and mention stages on these articles and split the results per article."""
+    """Run the tagging, timeline and mention stages on these articles and split the results per article, in their order.
+
+    Each article's results depend on it alone, so a large batch is shared out, in
+    contiguous runs, among worker processes (a fresh interpreter each: the parent
+    may be a server with threads) and put back together in order: the same entries.
+    """
+    count = workers(len(articles))
+    if count == 1:
+        return compute_here(articles, taxonomy, entities)
+    size = -(-len(articles) // count)
+    runs = [articles[start : start + size] for start in range(0, len(articles), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(len(runs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = list(pool.map(compute_here, runs, [taxonomy] * len(runs), [entities] * len(runs)))
+    except (concurrent.futures.process.BrokenProcessPool, OSError):
+        # No worker could be started or one died (out of memory, killed): the same work here, only slower.
+        return compute_here(articles, taxonomy, entities)
+    return [entry for part in parts for entry in part]
+
+
+def compute_here(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
+    """compute() in this process."""
     if not articles:
         return []
     collection = tag_articles(articles, taxonomy)

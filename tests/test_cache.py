@@ -228,3 +228,48 @@ def test_a_torn_page_index_renders_every_page(project_factory: Callable[..., Pat
     generate(Project(project), TODAY)
     assert len(calls) == 24
     assert _docs(project) == before
+
+
+def test_tagging_shared_among_worker_processes_gives_the_same_bytes(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    project = _project(project_factory, "workers")
+    monkeypatch.setattr(cache, "PER_WORKER", 5)
+    monkeypatch.setenv(cache.WORKERS, "2")
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(count: int, **options: object) -> concurrent.futures.ProcessPoolExecutor:
+        started.append(count)
+        return real(count, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(cache, "workers", lambda misses: 2 if misses >= 10 else 1)  # as on a machine of two cores or more
+    generate(Project(project), TODAY)
+    assert started == [2]
+    assert _docs(project) == _fresh(project_factory, project, "workers-reference")
+    # The next build keeps every page: the entries made by the workers are the cache's own.
+    store = cache.for_project(Project(project).cache)
+    report = generate(Project(project), TODAY)
+    assert report.written == () and store.stats.misses == 0
+
+
+def test_workers_that_cannot_start_only_cost_time(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError("no process for you")
+
+    project = _project(project_factory, "no-workers", n=12)
+    monkeypatch.setattr(cache, "PER_WORKER", 2)
+    monkeypatch.setenv(cache.WORKERS, "2")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    generate(Project(project), TODAY)
+    assert _docs(project) == _fresh(project_factory, project, "no-workers-reference")
+
+
+def test_one_worker_when_asked_or_for_a_few_articles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.WORKERS, "1")
+    assert cache.workers(10**6) == 1
+    monkeypatch.delenv(cache.WORKERS)
+    assert cache.workers(cache.PER_WORKER - 1) == 1
