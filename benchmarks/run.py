@@ -44,7 +44,7 @@ COLUMNS = (
     "peak_mb", "edit_process_s", "edit_in_process_s", "edit_memory_s", "edit_hits", "edit_misses", "edit_written",
     "preview_s", "preview_builds",
     "whole_kept_s", "whole_kept_gen_s", "share_kept", "whole_kept_cpu_s", "whole_kept_gen_cpu_s", "share_kept_cpu",
-    "edit_first_s", "edit_first_cpu_s", "preview_second_s",
+    "edit_first_s", "edit_first_cpu_s", "preview_second_s", "gen_cold_one_s", "gen_cold_one_cpu_s",
     "gen_cold_cpu_s", "whole_cold_cpu_s", "whole_cold_gen_cpu_s", "share_cold_cpu", "whole_warm_cpu_s", "whole_warm_gen_cpu_s",
     "share_warm_cpu", "mkdocs_alone_cpu_s", "edit_in_process_cpu_s", "edit_process_cpu_s", "edit_memory_cpu_s",
     "html_pages", "largest_page", "largest_page_bytes", "pages_over_200kb",
@@ -260,6 +260,11 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float, wh
         gen = timed([python, "build_kb.py"], folder)
         keep("gen_cold_s", gen.seconds)
         keep("gen_cold_cpu_s", gen.cpu)
+        # The same with the tagging kept to one process (KB_WORKERS=1).
+        clean(folder)
+        one = timed([python, "build_kb.py"], folder, env={**os.environ, "KB_WORKERS": "1"})
+        keep("gen_cold_one_s", one.seconds)
+        keep("gen_cold_one_cpu_s", one.cpu)
         if not whole:
             _edits(folder, source, run, keep)
             continue
@@ -369,13 +374,14 @@ def _w(row: dict[str, object], key: str) -> str:
 
 def table(rows: list[dict[str, object]]) -> list[str]:
     """The figures as Markdown tables: wall seconds, CPU seconds in brackets."""
-    head = ("N", "load start/end", "generator, cold", "whole build, cold", "generator in it", "whole build, warm, docs/ emptied",
+    head = ("N", "load start/end", "generator, cold", "the same in one process", "whole build, cold", "generator in it", "whole build, warm, docs/ emptied",
             "generator in it", "whole build, warm, docs/ kept", "generator in it", "MkDocs alone", "whole/alone (wall)", "peak MB")  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "--:|" * len(head)]
     for r in rows:
         peak = f"{_f(r, 'peak_mb'):.0f}" if _has(r, "peak_mb") else "not measured"
         lines.append(
-            f"| {r['n']} | {r['load_start']} / {r['load_end']} | {_w(r, 'gen_cold_s')} | {_w(r, 'whole_cold_s')} | {_w(r, 'whole_cold_gen_s')} "
+            f"| {r['n']} | {r['load_start']} / {r['load_end']} | {_w(r, 'gen_cold_s')} | {_w(r, 'gen_cold_one_s')} | {_w(r, 'whole_cold_s')} "
+            f"| {_w(r, 'whole_cold_gen_s')} "
             f"| {_w(r, 'whole_warm_s')} | {_w(r, 'whole_warm_gen_s')} | {_w(r, 'whole_kept_s')} | {_w(r, 'whole_kept_gen_s')} "
             f"| {_w(r, 'mkdocs_alone_s')} | {r.get('whole_over_alone', '')} | {peak} |"
         )
@@ -458,7 +464,8 @@ def write_report(rows: list[dict[str, object]], csv_path: Path, md_path: Path, r
         "under the same load; *load start/end* is the one-minute load average when the size started and ended (the machine "
         "has 2 cores and is shared: times are indicative, ratios less so).",
         "",
-        "- *generator cold*: `python build_kb.py` with an empty docs/ and no cache (whole process).",
+        "- *generator cold*: `python build_kb.py` with an empty docs/ and no cache (whole process; its new sources tagged by "
+        "one worker process per core); *the same in one process*: with `KB_WORKERS=1`.",
         "- *whole build cold*: `mkdocs build --strict` with an empty docs/, site/ and cache (`benchmarks/harness.py mkdocs timed`), "
         "search index included; in brackets the time spent in the generator inside the hook (`check` + `publish`).",
         "- *whole build warm, docs/ emptied*: the same with the cache left by the previous build and docs/ emptied (a CI run that "
