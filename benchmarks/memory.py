@@ -52,7 +52,9 @@ def measure(command: list[str]) -> dict[str, object]:
     start = time.perf_counter()
     process = subprocess.Popen(command)
     done = threading.Event()
-    peak_kb, at_peak, each = 0, {}, {}
+    peak_kb = 0
+    at_peak: dict[int, tuple[str, int]] = {}
+    each: dict[tuple[int, str], int] = {}
 
     def sample() -> None:
         nonlocal peak_kb, at_peak

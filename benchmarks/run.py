@@ -31,6 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from memory import tree  # noqa: E402
 from synth import ROOT, synthesise  # noqa: E402
 
 # What a project needs to build, as tests/conftest.py copies it; generated folders are left behind.
@@ -72,25 +73,7 @@ class Timed:
 
 def _tree_rss_kb(root: int) -> int:
     """Resident memory of a process and all its descendants, from /proc (kB)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo += children.get(pid, [])
-    return total
+    return sum(kb for _, kb in tree(root).values())
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timed:
@@ -253,6 +236,14 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float, wh
         samples.setdefault(name, []).append(float(value))
         print(f"  n={n} {name}={value:.3f} (load {load()})", file=sys.stderr, flush=True)
 
+    def keep_whole(variant: str, build: Timed) -> None:
+        """A whole build's wall and CPU seconds, the generator's inside it, and its shares of them."""
+        generator, generator_cpu = float(str(build.result["generator_s"])), float(str(build.result["generator_cpu_s"]))
+        for name, value in (("s", build.seconds), ("gen_s", generator), ("cpu_s", build.cpu), ("gen_cpu_s", generator_cpu)):
+            keep(f"whole_{variant}_{name}", value)
+        keep(f"share_{variant}", generator / build.seconds)
+        keep(f"share_{variant}_cpu", generator_cpu / build.cpu)
+
     for run in range(runs):
         source = middle_source(folder)
         # 1. The generator alone, from nothing: empty docs/, no cache.
@@ -271,12 +262,7 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float, wh
         # 2. The whole build from nothing (generator timed inside the hook, search index included).
         clean(folder)
         cold = timed([python, str(HARNESS), "mkdocs", "timed"], folder)
-        keep("whole_cold_s", cold.seconds)
-        keep("whole_cold_gen_s", float(str(cold.result["generator_s"])))
-        keep("share_cold", float(str(cold.result["generator_s"])) / cold.seconds)
-        keep("whole_cold_cpu_s", cold.cpu)
-        keep("whole_cold_gen_cpu_s", float(str(cold.result["generator_cpu_s"])))
-        keep("share_cold_cpu", float(str(cold.result["generator_cpu_s"])) / cold.cpu)
+        keep_whole("cold", cold)
         # 3. MkDocs alone: docs/ as the generator left it, the generator stubbed out of the hook.
         shutil.rmtree(folder / "site", ignore_errors=True)
         alone = timed([python, str(HARNESS), "mkdocs", "stub"], folder)
@@ -286,21 +272,11 @@ def measure(n: int, runs: int, seed: int, work: Path, preview_timeout: float, wh
         # 4. The whole build with a warm cache and an empty docs/ (a CI run that restores .cache/).
         clean(folder, cache=False)
         warm = timed([python, str(HARNESS), "mkdocs", "timed"], folder)
-        keep("whole_warm_s", warm.seconds)
-        keep("whole_warm_gen_s", float(str(warm.result["generator_s"])))
-        keep("share_warm", float(str(warm.result["generator_s"])) / warm.seconds)
-        keep("whole_warm_cpu_s", warm.cpu)
-        keep("whole_warm_gen_cpu_s", float(str(warm.result["generator_cpu_s"])))
-        keep("share_warm_cpu", float(str(warm.result["generator_cpu_s"])) / warm.cpu)
+        keep_whole("warm", warm)
         # 5. The whole build again with docs/ and the cache as that build left them (a rebuild on one's own machine).
         shutil.rmtree(folder / "site", ignore_errors=True)
         kept = timed([python, str(HARNESS), "mkdocs", "timed"], folder)
-        keep("whole_kept_s", kept.seconds)
-        keep("whole_kept_gen_s", float(str(kept.result["generator_s"])))
-        keep("share_kept", float(str(kept.result["generator_s"])) / kept.seconds)
-        keep("whole_kept_cpu_s", kept.cpu)
-        keep("whole_kept_gen_cpu_s", float(str(kept.result["generator_cpu_s"])))
-        keep("share_kept_cpu", float(str(kept.result["generator_cpu_s"])) / kept.cpu)
+        keep_whole("kept", kept)
         keep("peak_mb", max(cold.peak_mb, warm.peak_mb, alone.peak_mb, kept.peak_mb))
         _edits(folder, source, run, keep)
         # 7. Edit to preview in the real server: its first save, and a second one.

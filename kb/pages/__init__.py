@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,10 +54,7 @@ class Reuse(Protocol):
     """Decides which drafts need no rendering because their files are as an earlier build made them from the same inputs (kb/cache.py)."""
 
     def kept(self, draft: Draft) -> bool:
-        """Whether the draft's file stays as it is."""
-
-    def rendered(self, draft: Draft) -> None:
-        """The draft was rendered (and will be written)."""
+        """Whether the draft's file stays as it is (if not, it is rendered and written, and the answer remembers its inputs)."""
 
 
 def drafts(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> list[Draft]:
@@ -76,18 +73,10 @@ def plan_pages(collection: Collection, mentions: Mentions, events: tuple[Event, 
     """Every generated file, sorted by path: rendered, or kept as it is when `reuse` says nothing it is made from changed."""
     out: list[Page | Kept] = []
     for draft in drafts(collection, mentions, events):
-        if reuse.kept(draft):
-            out.append(Kept(draft.path))
-        else:
-            out.append(draft.page())
-            reuse.rendered(draft)
+        out.append(Kept(draft.path) if reuse.kept(draft) else draft.page())
     return tuple(sorted(out, key=lambda page: page.path))
 
 
 def render_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> tuple[Page, ...]:
     """Every generated page of the site, rendered, sorted by path."""
-    return _sorted(draft.page() for draft in drafts(collection, mentions, events))
-
-
-def _sorted(pages: Iterable[Page]) -> tuple[Page, ...]:
-    return tuple(sorted(pages, key=lambda page: page.path))
+    return tuple(sorted((draft.page() for draft in drafts(collection, mentions, events)), key=lambda page: page.path))

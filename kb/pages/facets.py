@@ -16,6 +16,11 @@ Filters = dict[str, str | list[str]]
 
 UNKNOWN_PUBLISHER = "unknown"
 
+# The `search:` front matter of pages that only list what article and topic pages hold
+# (the timeline and its periods, the articles index and its periods): they stay out of
+# the search index, whose results then lead to the paragraph itself (kb/search.py).
+NOT_SEARCHED = {"exclude": True}
+
 
 def article(plan: Plan, tagged: TaggedArticle) -> Filters:
     """An article: every administration and theme it concerns, its year and publisher."""

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 from kb.dates import MONTHS
-from kb.pages import Draft, sitemap
+from kb.pages import Draft, facets, sitemap
 from kb.pages.markup import admin_label, attr, authors, front_matter, plural, text
 from kb.pages.plan import Plan
 from kb.pages.topics import ids, years
@@ -78,7 +78,11 @@ def _period_page(plan: Plan, period: str, members: list[TaggedArticle]) -> str:
     here = sitemap.articles_period(period)
     title = f"Articles of {_period_name(period)}"
     head = [
-        front_matter({"title": title, "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}."}),
+        front_matter({
+            "title": title,
+            "description": f"{plural(len(members), 'article')} of the collection published in {_period_name(period)}.",
+            "search": facets.NOT_SEARCHED,
+        }),
         f"# {text(title)}",
         "",
         f"{plural(len(members), 'article')}, newest first; back to [all articles]({sitemap.link(here, sitemap.ARTICLES_INDEX)}).",
@@ -110,7 +114,7 @@ def _period_name(period: str) -> str:
 def articles_index(plan: Plan, articles: list[TaggedArticle], periods: dict[str, list[TaggedArticle]]) -> str:
     """Every article, newest first, with filters; or, for a large collection, its periods and the newest articles."""
     lines = [
-        front_matter({"title": "Articles", "description": "Every article of the collection, newest first."}),
+        front_matter({"title": "Articles", "description": "Every article of the collection, newest first.", "search": facets.NOT_SEARCHED}),
         "# Articles",
         "",
         f"The collection holds {plural(len(articles), 'article')}, newest first.",

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from kb.dates import PartialDate
-from kb.pages import Draft, sitemap
+from kb.pages import Draft, facets, sitemap
 from kb.pages.markup import admin_label, front_matter, plural, short_citation, text
 from kb.pages.picture import Period, drawn, event_id, figure
 from kb.pages.plan import Plan
@@ -54,7 +54,11 @@ def _period_page(plan: Plan, period: str, events: list[Event]) -> str:
     shown = events[:EVENTS_PER_PAGE]
     here = sitemap.timeline_period(period)
     lines = [
-        front_matter({"title": f"Timeline: {title}", "description": f"{plural(len(events), 'dated event')} of {title} in the collection."}),
+        front_matter({
+            "title": f"Timeline: {title}",
+            "description": f"{plural(len(events), 'dated event')} of {title} in the collection.",
+            "search": facets.NOT_SEARCHED,
+        }),
         f"# Timeline: {text(title)}",
         "",
         f"{plural(len(events), 'dated event')}, earliest first; back to the [whole timeline]({sitemap.link(here, sitemap.TIMELINE)}).",
@@ -157,6 +161,7 @@ def timeline_page(plan: Plan, periods: dict[str, list[Event]]) -> str:
         front_matter({
             "title": "Timeline",
             "description": f"{plural(len(events), 'dated event')} from the articles of the collection, earliest first, each with the sentence that dates it.",
+            "search": facets.NOT_SEARCHED,
         }),
         "# Timeline",
         "",
