@@ -62,8 +62,15 @@ class Matcher:
 
     def matches(self, text: str) -> list[Match]:
         """The matches with their positions, in order of appearance."""
-        probe = _probe(text)
-        find, on_folded = self._find.pattern_for(probe)
+        last = _LAST[0]
+        probe = last if last is not None and last.text is text else _probe(text)
+        terms = self._find
+        # Most matchers find nothing in most paragraphs: when no term's leading word is
+        # one of the text's words, say so before any pattern is looked up.
+        if terms.gate is not None and (not terms.folded or probe.folded is not None) and (probe.ascii or not terms.by_text):
+            if terms.gate.isdisjoint(probe.folded_words if terms.folded else probe.words):
+                return []
+        find, on_folded = terms.pattern_for(probe)
         if find is None:
             return []
         exclude, exclude_folded = self._exclude.pattern_for(probe)
@@ -146,6 +153,7 @@ class _Probe:
         self.text = text
         self.plain = fold(text)
         self.words = frozenset(_WORDS.findall(self.plain))
+        self.ascii = self.plain.isascii()
         # Case-insensitive matching equals comparing lowercase text only if every
         # cased letter is ASCII (re.IGNORECASE also equates e.g. K, ſ, ı with k, s, i);
         # then lowercasing changes no length either, so positions carry over.
@@ -171,7 +179,11 @@ def _probe(text: str) -> _Probe:
         if len(_recent) >= _RECENT:
             del _recent[next(iter(_recent))]
         probe = _recent[id(text)] = _Probe(text)
+    _LAST[0] = probe
     return probe
+
+
+_LAST: list[_Probe | None] = [None]  # the probe asked for last: the next matcher usually reads the same text
 
 
 class _Terms:
@@ -197,6 +209,9 @@ class _Terms:
             else:
                 self.by_text.append((head[0], index))
         self.heads = frozenset(self.by_word)
+        # Every term needs one of these words in the text, or (a term in a CJK script) a
+        # character outside ASCII; None when some term needs something else.
+        self.gate = self.heads if self.terms and self.usable and all(not head.isascii() for head, _ in self.by_text) else None
         self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import shutil
 import signal
@@ -60,7 +61,7 @@ def _build(root: Path, site: Path) -> int:
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)],
             cwd=root,
             check=False,
-            preexec_fn=_die_with_parent,
+            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
         )
         if result.returncode != 0:
             print("mkdocs build failed; site/ was left as it was.", file=sys.stderr)
@@ -130,9 +131,11 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     # A build killed with -9 takes its MkDocs child with it, so no orphan keeps
     # writing into a staging folder the next run is removing.
     prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux only
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # killed between the fork and the line above: no signal will come
+            os._exit(1)

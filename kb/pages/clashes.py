@@ -22,7 +22,8 @@ from kb.taxonomy import Taxonomy
 
 def find_clashes(root: Path, taxonomy: Taxonomy, articles: tuple[Article, ...], entities: Entities) -> list[Problem]:
     """Every id of the inputs that clashes with a page, folder or anchor of the site itself."""
-    problems = [_article_clash(article) for article in articles if article.id in sitemap.reserved("articles")]
+    taken = sitemap.reserved("articles")
+    problems = [_article_clash(article) for article in articles if article.id in taken]
     lines = _IdLines(root / taxonomy.path)
     for kind, page, items in (
         ("administrations", sitemap.administration, taxonomy.administrations),
