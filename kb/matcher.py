@@ -65,11 +65,8 @@ class Matcher:
         last = _LAST[0]
         probe = last if last is not None and last.text is text else _probe(text)
         terms = self._find
-        # Most matchers find nothing in most paragraphs: when no term's leading word is
-        # one of the text's words, say so before any pattern is looked up.
-        if terms.gate is not None and (not terms.folded or probe.folded is not None) and (probe.ascii or not terms.by_text):
-            if terms.gate.isdisjoint(probe.folded_words if terms.folded else probe.words):
-                return []
+        if terms.absent_from(probe):
+            return []
         find, on_folded = terms.pattern_for(probe)
         if find is None:
             return []
@@ -213,6 +210,14 @@ class _Terms:
         # character outside ASCII; None when some term needs something else.
         self.gate = self.heads if self.terms and self.usable and all(not head.isascii() for head, _ in self.by_text) else None
         self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
+
+    def absent_from(self, probe: _Probe) -> bool:
+        """Whether no term can occur in the text, by the cheapest test (False when unsure)."""
+        # Most matchers find nothing in most paragraphs: when no term's leading word is
+        # one of the text's words, that is known before any pattern is looked up.
+        if self.gate is None or (self.folded and probe.folded is None) or (self.by_text and not probe.ascii):
+            return False
+        return self.gate.isdisjoint(probe.folded_words if self.folded else probe.words)
 
     @property
     def full(self) -> re.Pattern[str] | None:
