@@ -108,7 +108,7 @@ def test_the_bundle_indexes_every_page_but_the_listings_and_lunr_is_gone(built_s
     listings = {path for path in content if EXCLUDED in pages[path]}
     # The listings only repeat what article pages hold: search leads to the article's paragraph instead.
     assert {"explore/timeline/index.html", "articles/index.html"} <= listings
-    assert not {p for p in listings if p.startswith(("administrations/", "themes/", "people/")) or p.count("/") == 2 and p.startswith("articles/")}
+    assert not {p for p in listings if p.startswith(("administrations/", "themes/", "people/")) or (p.count("/") == 2 and p.startswith("articles/"))}
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(content - listings)
     assert (built_site / BUNDLE / "pagefind.js").is_file()
     assert not (built_site / "search").exists()  # Material's lunr index is not built
