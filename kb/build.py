@@ -94,7 +94,7 @@ def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteRepor
         pages = plan_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
     report = write_pages(pages, project.docs)
     if reuse is not None:
-        reuse.save()
+        store.kept(reuse)
     return report
 
 

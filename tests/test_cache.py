@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import cache
+from kb import cache, stages
 from kb.build import Project, generate
 from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
@@ -234,8 +234,8 @@ def test_tagging_shared_among_worker_processes_gives_the_same_bytes(project_fact
     import concurrent.futures
 
     project = _project(project_factory, "workers")
-    monkeypatch.setattr(cache, "PER_WORKER", 5)
-    monkeypatch.setenv(cache.WORKERS, "2")
+    monkeypatch.setattr(stages, "PER_WORKER", 5)
+    monkeypatch.setenv(stages.WORKERS, "2")
     started: list[int] = []
     real = concurrent.futures.ProcessPoolExecutor
 
@@ -244,7 +244,7 @@ def test_tagging_shared_among_worker_processes_gives_the_same_bytes(project_fact
         return real(count, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
-    monkeypatch.setattr(cache, "workers", lambda misses: 2 if misses >= 10 else 1)  # as on a machine of two cores or more
+    monkeypatch.setattr(stages, "workers", lambda misses: 2 if misses >= 10 else 1)  # as on a machine of two cores or more
     generate(Project(project), TODAY)
     assert started == [2]
     assert _docs(project) == _fresh(project_factory, project, "workers-reference")
@@ -261,15 +261,15 @@ def test_workers_that_cannot_start_only_cost_time(project_factory: Callable[...,
         raise OSError("no process for you")
 
     project = _project(project_factory, "no-workers", n=12)
-    monkeypatch.setattr(cache, "PER_WORKER", 2)
-    monkeypatch.setenv(cache.WORKERS, "2")
+    monkeypatch.setattr(stages, "PER_WORKER", 2)
+    monkeypatch.setenv(stages.WORKERS, "2")
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     generate(Project(project), TODAY)
     assert _docs(project) == _fresh(project_factory, project, "no-workers-reference")
 
 
 def test_one_worker_when_asked_or_for_a_few_articles(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(cache.WORKERS, "1")
-    assert cache.workers(10**6) == 1
-    monkeypatch.delenv(cache.WORKERS)
-    assert cache.workers(cache.PER_WORKER - 1) == 1
+    monkeypatch.setenv(stages.WORKERS, "1")
+    assert stages.workers(10**6) == 1
+    monkeypatch.delenv(stages.WORKERS)
+    assert stages.workers(stages.PER_WORKER - 1) == 1

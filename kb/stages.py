@@ -1,0 +1,121 @@
+"""Articles -> each article's tagged passages, timeline events and mentions, and the collection made of them again.
+
+Every result of these stages depends on its article alone (and the taxonomy and
+entities): so each article's results can be kept apart (kb/cache.py), computed in
+worker processes, and merged back in collection order with the same bytes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+from dataclasses import dataclass
+
+from kb.entities import Entities
+from kb.mentions import Mention, Mentions, find_mentions
+from kb.sources import Article
+from kb.tagging import Collection, TaggedArticle, tag_articles
+from kb.taxonomy import Taxonomy
+from kb.timeline import Event, extract_events
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article and everything the generator derives from it alone."""
+
+    article: Article
+    tagged: TaggedArticle
+    events: tuple[Event, ...]  # in the order extract_events gives them for this article
+    mentions: tuple[Mention, ...]  # in collection order
+    authors: tuple[str | None, ...]
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The whole collection's tagged articles, events and mentions, as the stages compute them."""
+
+    collection: Collection
+    events: tuple[Event, ...]
+    mentions: Mentions
+
+
+
+# Each worker process costs about half a second of start-up (a new interpreter, the
+# generator's imports, the taxonomy's matchers) against some 7 ms per article tagged:
+# below this many articles per worker, fewer workers finish sooner.
+PER_WORKER = 400
+WORKERS = "KB_WORKERS"  # environment variable: at most this many processes tag at once (1: none besides this one)
+
+
+def workers(misses: int) -> int:
+    """How many processes tag `misses` articles: one per available core, none for a few."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = os.environ.get(WORKERS, "")
+    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores
+    return max(1, min(limit, cores, misses // PER_WORKER))
+
+
+def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
+    """Run the tagging, timeline and mention stages on these articles and split the results per article, in their order.
+
+    Each article's results depend on it alone, so a large batch is shared out, in
+    contiguous runs, among worker processes (a fresh interpreter each: the parent
+    may be a server with threads) and put back together in order: the same entries.
+    """
+    count = workers(len(articles))
+    if count == 1:
+        return compute_here(articles, taxonomy, entities)
+    size = -(-len(articles) // count)
+    runs = [articles[start : start + size] for start in range(0, len(articles), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(len(runs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = list(pool.map(compute_here, runs, [taxonomy] * len(runs), [entities] * len(runs)))
+    except (concurrent.futures.process.BrokenProcessPool, OSError):
+        # No worker could be started or one died (out of memory, killed): the same work here, only slower.
+        return compute_here(articles, taxonomy, entities)
+    return [entry for part in parts for entry in part]
+
+
+def compute_here(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
+    """compute() in this process."""
+    if not articles:
+        return []
+    collection = tag_articles(articles, taxonomy)
+    events = extract_events(collection)
+    mentions = find_mentions(collection, entities)
+    # extract_events sorts by date; an article's own events, in that order, are kept
+    # together with it and merged again by the same key.
+    by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
+    for event in events:
+        by_article[event.passage.article.id].append(event)
+    mentioned: dict[str, list[Mention]] = {a.id: [] for a in articles}
+    for mention in mentions.mentions:
+        mentioned[mention.passage.article.id].append(mention)
+    return [
+        Entry(
+            tagged.article,
+            tagged,
+            tuple(by_article[tagged.article.id]),
+            tuple(mentioned[tagged.article.id]),
+            tuple(mentions.authors.get(tagged.article.id, ())),
+            mentions.publishers.get(tagged.article.id),
+        )
+        for tagged in collection.articles
+    ]
+
+
+def merge(entries: list[Entry], taxonomy: Taxonomy, entities: Entities) -> Stages:
+    """Per-article entries (in collection order) -> the collection, its events and mentions."""
+    collection = Collection(taxonomy, tuple(e.tagged for e in entries))
+    # sorted() is stable and the entries are in collection order, as extract_events
+    # visits them, so ties come out as they would from one call over the collection.
+    events = tuple(sorted((event for e in entries for event in e.events), key=lambda event: event.key))
+    mentions = Mentions(
+        entities,
+        tuple(m for e in entries for m in e.mentions),
+        {e.article.id: e.authors for e in entries},
+        {e.article.id: e.publisher for e in entries if e.publisher is not None},
+    )
+    return Stages(collection, events, mentions)
