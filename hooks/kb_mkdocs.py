@@ -48,7 +48,7 @@ _EPOCH_GIVEN = "SOURCE_DATE_EPOCH" in os.environ
 # whose inputs changed before MkDocs looks at modification times, so the warning
 # says nothing the author can act on (and would stop a `strict` preview).
 _DIRTY_WARNING = "A 'dirty' build is being performed"
-_PREVIEW = {"on": False}  # whether this process is `mkdocs serve`
+_PREVIEW = {"on": False, "warm": False}  # whether this process is `mkdocs serve`, and its generator warmed up
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -115,7 +115,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
         inputs = build.check(project)
         if not _EPOCH_GIVEN:
             os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch(inputs.articles)
-        build.publish(project, inputs)
+        # The first build of a preview renders the collection-wide pages even where they
+        # are unchanged, so that what they keep in memory serves the first save already.
+        build.publish(project, inputs, warm=_PREVIEW["on"] and not _PREVIEW["warm"])
+        _PREVIEW["warm"] = _PREVIEW["on"]
+        if not _PREVIEW["on"]:
+            build.forget()  # a one-shot build: MkDocs and the search indexer get the memory
     except problems.InputError as err:
         # One problem per line, as `build_kb.py check` prints them: MkDocs' log
         # would indent and wrap them to the terminal's width.

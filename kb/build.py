@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from kb import cache, clock
+from kb import cache, clock, memo
 from kb.entities import Entities, read_entities
 from kb.output import WriteReport, write_pages
 from kb.pages import Kept, Page, plan_pages, render_pages
@@ -76,18 +76,21 @@ def generate(project: Project, today: dt.date | None = None, cached: bool = True
     return publish(project, check(project, today, cached), cached)
 
 
-def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteReport:
+def publish(project: Project, inputs: Inputs, cached: bool = True, warm: bool = False) -> WriteReport:
     """Validated inputs -> tagged passages, events, mentions -> pages written under docs/.
 
     The tagging, timeline and mention stages run only on articles the cache
     does not hold, and a page is rendered only when what it is made from
-    changed (kb/pages.Draft); the output is the same either way.
+    changed (kb/pages.Draft); the output is the same either way. With `warm`
+    (the first build of a preview), the pages made from the whole collection are
+    rendered even when kept, so that the pieces they keep in memory (kb/memo.py)
+    serve the saves that follow.
     """
     taxonomy, articles, entities = inputs
     store = _cache(project, cached)
     stages = store.stages(articles, taxonomy, entities)
     # A page is rendered again only when what it is made from changed.
-    reuse = store.reuse(project.docs, stages.collection)
+    reuse = store.reuse(project.docs, stages.collection, render_shared=warm)
     if reuse is None:
         pages: tuple[Page | Kept, ...] = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
     else:
@@ -96,6 +99,12 @@ def publish(project: Project, inputs: Inputs, cached: bool = True) -> WriteRepor
     if reuse is not None:
         store.kept(reuse)
     return report
+
+
+def forget() -> None:
+    """Empty what this process keeps for its next build (a one-shot build, once its pages are written)."""
+    memo.forget()
+    memo.give_back()
 
 
 def _cache(project: Project, cached: bool) -> cache.Cache:

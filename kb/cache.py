@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb
-from kb import stash
+from kb import memo, stash
 from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.entities import Entities
 from kb.keeper import INDEX, PageKeeper, PageRecord, load_index
@@ -154,14 +154,14 @@ class Cache:
                     return found[0]
         return None
 
-    def reuse(self, docs: Path, collection: Collection) -> PageKeeper | None:
+    def reuse(self, docs: Path, collection: Collection, render_shared: bool = False) -> PageKeeper | None:
         """What plan_pages asks whether a page can stay as written (None without a cache folder)."""
         if self.folder is None:
             return None
         if self.pages is None:
             self.pages = load_index(self.folder / INDEX)
         sources = {t.article.id: self.key_of(t.article) for t in collection.articles}
-        return PageKeeper(self._base, sources, self.pages, docs, self.folder / INDEX)
+        return PageKeeper(self._base, sources, self.pages, docs, self.folder / INDEX, render_shared)
 
     def kept(self, keeper: PageKeeper) -> None:
         """After the pages were written: the keeper's records, on disk and for the next build of this process."""
@@ -218,6 +218,14 @@ class Cache:
 
 
 _OPEN: dict[Path, Cache] = {}
+
+
+def _forget_entries() -> None:
+    for store in _OPEN.values():
+        store.memory.clear()
+
+
+memo.kept(_forget_entries)
 
 
 def for_project(folder: Path) -> Cache:

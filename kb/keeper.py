@@ -41,8 +41,13 @@ class PageRecord(NamedTuple):
 class PageKeeper:
     """kb.pages.Reuse for one build: a page is kept when its key and its file are as the last build recorded them."""
 
-    def __init__(self, base: bytes, sources: Mapping[str, bytes | None], records: Mapping[str, PageRecord], docs: Path, index: Path | None) -> None:
-        """`sources`: each article id's source key in this build (None: not known, its pages are rendered); `index`: where the records are kept."""
+    def __init__(
+        self, base: bytes, sources: Mapping[str, bytes | None], records: Mapping[str, PageRecord], docs: Path, index: Path | None,
+        render_shared: bool = False,
+    ) -> None:  # fmt: skip
+        """`sources`: each article id's source key in this build (None: not known, its pages are rendered); `index`: where the records
+        are kept; `render_shared`: pages made from the whole collection are rendered even when they could be kept."""
+        self.render_shared = render_shared
         self.base = base
         self.records = records
         self.docs = docs
@@ -78,7 +83,7 @@ class PageKeeper:
         if key is None:
             return False
         record = self.records.get(draft.path)
-        if record is None or record.key != key or _state(f"{self._docs}/{draft.path}") != record.state:
+        if (draft.reads is None and self.render_shared) or record is None or record.key != key or _state(f"{self._docs}/{draft.path}") != record.state:
             self._next[draft.path] = key
             return False
         self._next[draft.path] = record

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kb import clock
+from kb import clock, memo
 from kb.dates import PartialDate
 from kb.discover import Unreadable, find_sources, read_regular
 from kb.itemtypes import ITEM_TYPES, MEANING
@@ -448,6 +448,7 @@ def _collection_problems(articles: list[Article]) -> list[Problem]:
 # The last check's text fingerprints, by article: a long-lived process (mkdocs serve)
 # checks the same unchanged articles again after every save.
 _FINGERPRINTS: dict[int, tuple[Article, str]] = {}
+memo.kept(_FINGERPRINTS.clear)
 
 
 def _fingerprint(article: Article, seen: dict[int, tuple[Article, str]]) -> str:

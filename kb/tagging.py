@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kb import memo
 from kb.context import Basis, Evidence, Reader
 from kb.dating import DateMention
 from kb.sources import Article, Block
@@ -121,3 +122,6 @@ def _tagger(taxonomy: Taxonomy) -> Tagger:
     # Building the matchers costs far more than reading one article: a long-lived
     # process (mkdocs serve, tools calling tag_text) builds them once per taxonomy.
     return Tagger(taxonomy)
+
+
+memo.kept(_tagger.cache_clear)

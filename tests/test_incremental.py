@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +131,42 @@ def test_newest_passages_chooses_as_key_passages_does(project_factory: Callable[
         passages = [p for i in chosen for p in articles[i].passages if rng.random() < 0.7]
         limit = rng.randint(1, 9)
         assert newest_passages(passages, limit) == key_passages(passages, limit)
+
+
+def test_a_warm_first_build_renders_the_collection_pages_and_later_saves_reuse_their_pieces(
+    project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kb.build import forget, publish
+
+    project = _project(project_factory, "warm-first", n=12)
+    generate(Project(project), TODAY)
+    encoded: list[str] = []
+    real = export._fragment
+    # Count the articles' fragments (the taxonomy's and entities' few items are encoded every time).
+    monkeypatch.setattr(export, "_fragment", lambda value: (isinstance(value, dict) and "paragraphs" in value and encoded.append("x")) or real(value))
+    forget()  # as a new process: nothing in memory
+    generate(Project(project), TODAY)
+    assert encoded == []  # nothing changed: collection.json is kept, not rendered
+    forget()
+    publish(Project(project), check(Project(project), TODAY), warm=True)
+    assert encoded  # rendered all the same: its fragments are in memory now
+    before = len(encoded)
+    source = sorted((project / "sources").glob("*.md"))[3]
+    _edit(source, "\n\n", "\n\nThe weather in the capital was mild that week.\n\n")
+    generate(Project(project), TODAY)
+    assert len(encoded) - before == 1  # the edited article's alone
+    assert _docs(project) == _fresh(project_factory, project, "warm-first-reference")
+
+
+def test_forgetting_every_memo_changes_no_byte(project_factory: Callable[..., Path]) -> None:
+    from kb.build import forget
+    from kb.pages import plan
+
+    project = _project(project_factory, "forget", n=12)
+    generate(Project(project), TODAY)
+    before = _docs(project)
+    forget()
+    assert not plan._SECTIONS and not cache.for_project(Project(project).cache).memory
+    shutil.rmtree(project / "docs" / "explore")
+    generate(Project(project), TODAY)
+    assert _docs(project) == before

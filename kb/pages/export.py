@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 from xml.etree import ElementTree as ET
 
+from kb import memo
 from kb.mentions import Mention
 from kb.pages import Draft, sitemap
 from kb.pages.citations import csl_item, reference
@@ -90,6 +91,10 @@ class _Fragments:
     """JSON fragments of the last call, by the identity of the (immutable) value they encode and a signature of the rest."""
 
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every fragment."""
         self._context: object = None
         self._last: dict[tuple[str, int], tuple[object, object, str]] = {}
         self._next: dict[tuple[str, int], tuple[object, object, str]] = {}
@@ -120,6 +125,7 @@ class _Fragments:
 
 
 _FRAGMENTS = _Fragments()
+memo.kept(_FRAGMENTS.clear)
 
 
 def collection_data(plan: Plan) -> dict[str, object]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from kb import memo
 from kb.pages.markup import admin_label, plural
 from kb.pages.plan import Plan
 from kb.taxonomy import Taxonomy
@@ -53,8 +54,13 @@ class _Drawn:
     drawn: tuple[Event, ...] = ()
     span: tuple[tuple[Event, ...], tuple[int, int]] | None = None  # the last events measured, and their span
 
+    def clear(self) -> None:
+        """Forget the last answers."""
+        self.events, self.taxonomy, self.drawn, self.span = None, None, (), None
+
 
 _LAST = _Drawn()
+memo.kept(_LAST.clear)
 
 
 def span(events: tuple[Event, ...]) -> tuple[int, int]:

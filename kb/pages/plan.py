@@ -7,6 +7,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
+from kb import memo
 from kb.mentions import Mentions
 from kb.pages import sitemap
 from kb.tagging import Collection, Passage, TaggedArticle
@@ -127,6 +128,7 @@ def _by_tag(articles: tuple[TaggedArticle, ...]) -> tuple[dict[str, list[TaggedA
 
 # The last sections planned for each (topic, grouping): the taxonomy and limits, the topic's articles and the sections.
 _SECTIONS: dict[tuple[str, str], tuple[tuple[Taxonomy, int, int], list[TaggedArticle], list[tuple[str | None, list[Passage], int]]]] = {}
+memo.kept(_SECTIONS.clear)
 
 
 def _same(old: tuple[Taxonomy, int, int], new: tuple[Taxonomy, int, int]) -> bool:
