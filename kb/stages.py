@@ -10,8 +10,11 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+import kb
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
 from kb.sources import Article
@@ -69,12 +72,21 @@ def compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entitie
         return compute_here(articles, taxonomy, entities)
     size = -(-len(articles) // count)
     runs = [articles[start : start + size] for start in range(0, len(articles), size)]
+    # A worker starts with this process's sys.path, and must import this very package:
+    # `mkdocs build` imports it through the hook, whose folder MkDocs does not keep on the path.
+    root = str(Path(kb.__file__).resolve().parent.parent)
+    added = root not in sys.path
+    if added:
+        sys.path.insert(0, root)
     try:
         with concurrent.futures.ProcessPoolExecutor(len(runs), mp_context=multiprocessing.get_context("spawn")) as pool:
             parts = list(pool.map(compute_here, runs, [taxonomy] * len(runs), [entities] * len(runs)))
     except (concurrent.futures.process.BrokenProcessPool, OSError):
         # No worker could be started or one died (out of memory, killed): the same work here, only slower.
         return compute_here(articles, taxonomy, entities)
+    finally:
+        if added:
+            sys.path.remove(root)
     return [entry for part in parts for entry in part]
 
 

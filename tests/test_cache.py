@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -273,3 +274,30 @@ def test_one_worker_when_asked_or_for_a_few_articles(monkeypatch: pytest.MonkeyP
     assert stages.workers(10**6) == 1
     monkeypatch.delenv(stages.WORKERS)
     assert stages.workers(stages.PER_WORKER - 1) == 1
+
+
+def test_workers_import_the_package_when_its_folder_is_not_on_the_path(
+    project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As under `mkdocs build`: the hook imported kb, and its folder is no longer on sys.path.
+    import concurrent.futures
+
+    project = _project(project_factory, "workers-path", n=12)
+    monkeypatch.setattr(stages, "workers", lambda misses: 2 if misses >= 10 else 1)
+    finished: list[int] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def map(self, *args: Any, **options: Any) -> Iterator[Any]:
+            results = super().map(*args, **options)
+
+            def each() -> Iterator[Any]:
+                yield from results
+                finished.append(1)  # every worker's results arrived: no fallback
+
+            return each()
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if Path(p or ".").resolve() != ROOT])
+    generate(Project(project), TODAY)
+    assert finished == [1]
+    assert _docs(project) == _fresh(project_factory, project, "workers-path-reference")
