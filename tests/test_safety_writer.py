@@ -344,3 +344,22 @@ def test_lock_of_a_killed_build_does_not_block(tmp_path: Path) -> None:
     holder.kill()
     holder.wait()
     write_pages(pages("new", 5), docs)
+
+
+def test_kept_pages_are_left_as_they_are_and_a_vanished_one_stops_the_run(states: tuple[Path, dict[str, str], dict[str, str], Path]) -> None:
+    from kb.pages import Kept
+
+    template, _, _, docs = states
+    reset(template, docs)
+    old = pages("old", 20)
+    write_pages(old, docs)
+    before = snapshot(docs)
+    # The first page kept: its file stays as it is, and nothing is rewritten.
+    kept = [Kept(old[0].path), *old[1:]]
+    report = write_pages(kept, docs)
+    assert report.written == () and snapshot(docs) == before
+    (docs / old[0].path).unlink()
+    with pytest.raises(OutputError) as caught:
+        write_pages(kept, docs)
+    assert "disappeared while the generator ran; run again" in caught.value.problems[0].message
+    assert (docs / old[1].path).read_text(encoding="utf-8") == old[1].content  # nothing else was touched
