@@ -76,28 +76,21 @@ def _mkdocs(mode: str) -> dict[str, Any]:
         kb.build.publish = publish  # type: ignore[assignment]
         kb.build.source_date_epoch = lambda *_: "1700000000"
     else:
-        real_check, real_publish = kb.build.check, kb.build.publish
 
-        def timed_check(*args: Any, **kwargs: Any) -> Any:
-            start, cpu = time.perf_counter(), _cpu()
-            try:
-                return real_check(*args, **kwargs)
-            finally:
-                spent["generator_s"] += time.perf_counter() - start
-                spent["generator_cpu_s"] += _cpu() - cpu
-                spent["calls"] += 1
+        def timed(real: Any) -> Any:
+            def call(*args: Any, **kwargs: Any) -> Any:
+                start, cpu = time.perf_counter(), _cpu()
+                try:
+                    return real(*args, **kwargs)
+                finally:
+                    spent["generator_s"] += time.perf_counter() - start
+                    spent["generator_cpu_s"] += _cpu() - cpu
+                    spent["calls"] += 1
 
-        def timed_publish(*args: Any, **kwargs: Any) -> Any:
-            start, cpu = time.perf_counter(), _cpu()
-            try:
-                return real_publish(*args, **kwargs)
-            finally:
-                spent["generator_s"] += time.perf_counter() - start
-                spent["generator_cpu_s"] += _cpu() - cpu
-                spent["calls"] += 1
+            return call
 
-        kb.build.check = timed_check  # type: ignore[assignment]
-        kb.build.publish = timed_publish  # type: ignore[assignment]
+        kb.build.check = timed(kb.build.check)
+        kb.build.publish = timed(kb.build.publish)
     from mkdocs.__main__ import cli
 
     sys.argv = ["mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from kb import cache, clock, memo
+from kb import cache, clock, keeper, memo
 from kb.entities import Entities, read_entities
 from kb.output import WriteReport, write_pages
 from kb.pages import Kept, Page, plan_pages, render_pages
@@ -90,14 +90,14 @@ def publish(project: Project, inputs: Inputs, cached: bool = True, warm: bool = 
     store = _cache(project, cached)
     stages = store.stages(articles, taxonomy, entities)
     # A page is rendered again only when what it is made from changed.
-    reuse = store.reuse(project.docs, stages.collection, render_shared=warm)
+    reuse = keeper.open_for(store, project.docs, stages.collection, render_shared=warm)
     if reuse is None:
         pages: tuple[Page | Kept, ...] = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
     else:
         pages = plan_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
     report = write_pages(pages, project.docs)
     if reuse is not None:
-        store.kept(reuse)
+        keeper.close(store, reuse)
     return report
 
 

@@ -25,17 +25,19 @@ import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import kb
 from kb import memo, stash
 from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
 from kb.entities import Entities
-from kb.keeper import INDEX, PageKeeper, PageRecord, load_index
 from kb.problems import Problem
 from kb.sources import MAX_BYTES, Article, Reader
 from kb.stages import Entry, Stages, compute, merge
-from kb.tagging import Collection
 from kb.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # the page records are kb/keeper.py's; a long-lived process keeps them here between builds
+    from kb.keeper import PageRecord
 
 # Bump when the layout of an entry changes (the code hash changes anyway, so this is belt and braces).
 FORMAT = b"kb-cache-1"
@@ -154,18 +156,10 @@ class Cache:
                     return found[0]
         return None
 
-    def reuse(self, docs: Path, collection: Collection, render_shared: bool = False) -> PageKeeper | None:
-        """What plan_pages asks whether a page can stay as written (None without a cache folder)."""
-        if self.folder is None:
-            return None
-        if self.pages is None:
-            self.pages = load_index(self.folder / INDEX)
-        sources = {t.article.id: self.key_of(t.article) for t in collection.articles}
-        return PageKeeper(self._base, sources, self.pages, docs, self.folder / INDEX, render_shared)
-
-    def kept(self, keeper: PageKeeper) -> None:
-        """After the pages were written: the keeper's records, on disk and for the next build of this process."""
-        self.pages = keeper.save()
+    @property
+    def base(self) -> bytes:
+        """The key of what every entry of this build depends on besides its source."""
+        return self._base
 
     # Disk and memory -------------------------------------------------------
 

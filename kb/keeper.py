@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kb import stash
+from kb.cache import Cache
 from kb.pages import Draft
+from kb.tagging import Collection
 
 _DIGEST = stash.DIGEST
 
@@ -114,6 +116,21 @@ def _state(path: str) -> FileState | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def open_for(store: Cache, docs: Path, collection: Collection, render_shared: bool = False) -> PageKeeper | None:
+    """The keeper of one build with this cache (None without a cache folder: every page is rendered)."""
+    if store.folder is None:
+        return None
+    if store.pages is None:
+        store.pages = load_index(store.folder / INDEX)
+    sources = {t.article.id: store.key_of(t.article) for t in collection.articles}
+    return PageKeeper(store.base, sources, store.pages, docs, store.folder / INDEX, render_shared)
+
+
+def close(store: Cache, keeper: PageKeeper) -> None:
+    """After the pages were written: the keeper's records, on disk and in the cache for the next build of this process."""
+    store.pages = keeper.save()
 
 
 def load_index(path: Path) -> dict[str, PageRecord]:

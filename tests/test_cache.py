@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kb import cache, stages
+from kb import cache, keeper, stages
 from kb.build import Project, generate
 from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
@@ -222,7 +222,7 @@ def test_a_torn_page_index_renders_every_page(project_factory: Callable[..., Pat
     project = _project(project_factory, "page-index")
     generate(Project(project), TODAY)
     before = _docs(project)
-    index = project / ".cache" / "kb" / cache.INDEX
+    index = project / ".cache" / "kb" / keeper.INDEX
     index.write_bytes(index.read_bytes()[:-10])
     cache.for_project(Project(project).cache).pages = None  # a new process: the index is read from disk
     calls = _count_article_renders(monkeypatch)
