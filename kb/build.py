@@ -60,6 +60,11 @@ def check(project: Project, today: dt.date | None = None, cached: bool = True) -
     against whatever of it could be read (kb.taxonomy.read_taxonomy).
     With `cached`, sources whose bytes were read before come from the cache.
     """
+    with memo.collector_paused():
+        return _check(project, today, cached)
+
+
+def _check(project: Project, today: dt.date | None, cached: bool) -> Inputs:
     today = today or clock.today()
     taxonomy = read_taxonomy(project.taxonomy, today=today)
     store = _cache(project, cached)
@@ -86,6 +91,11 @@ def publish(project: Project, inputs: Inputs, cached: bool = True, warm: bool = 
     rendered even when kept, so that the pieces they keep in memory (kb/memo.py)
     serve the saves that follow.
     """
+    with memo.collector_paused():
+        return _publish(project, inputs, cached, warm)
+
+
+def _publish(project: Project, inputs: Inputs, cached: bool, warm: bool) -> WriteReport:
     taxonomy, articles, entities = inputs
     store = _cache(project, cached)
     stages = store.stages(articles, taxonomy, entities)

@@ -239,7 +239,10 @@ class Reader:
         for rule, heads, anaphors in self.anaphora:
             # What names the theme near a head: its phrases, and the terms of its rules that held here.
             naming = sorted(matched[rule.theme] + by_rule.get(rule.theme, []), key=lambda m: (m.start, m.end))
-            found, suppressed = self._anaphora(rule, text, index, heads.matches(text), anaphors.matches(text), naming, antecedents)
+            head_matches = heads.matches(text)
+            if not head_matches and not naming:
+                continue  # nothing here names the theme or refers back to it
+            found, suppressed = self._anaphora(rule, text, index, head_matches, anaphors.matches(text), naming, antecedents)
             referred += [(where, evidence) for where, evidence in found if where != index]
             found_evidence = [evidence for _, evidence in found]
             if suppressed:
@@ -260,8 +263,6 @@ class Reader:
         """((antecedent's paragraph index, evidence) for anaphors resolved to the theme, spans of anaphors resolved to something else)."""
         found: list[tuple[int, Evidence]] = []
         suppressed: list[tuple[int, int]] = []
-        if not heads and not named:
-            return found, suppressed
         bounds = [s for s, _ in sentences(text)]
         starts = [m.start for m in named]
         anaphor_starts = [a.start for a in anaphors]

@@ -52,9 +52,10 @@ class Matcher:
     """
 
     def __init__(self, terms: Iterable[str], exclude: Iterable[str] = (), case_sensitive: bool = False) -> None:
+        self.terms, self.exclude, self.case_sensitive = tuple(terms), tuple(exclude), case_sensitive
         flags = 0 if case_sensitive else re.IGNORECASE
-        self._find = _Terms(terms, flags)
-        self._exclude = _Terms(exclude, flags)
+        self._find = _Terms(self.terms, flags)
+        self._exclude = _Terms(self.exclude, flags)
 
     def find(self, text: str) -> list[str]:
         """The matched words, in order of appearance."""
@@ -64,10 +65,7 @@ class Matcher:
         """The matches with their positions, in order of appearance."""
         last = _LAST[0]
         probe = last if last is not None and last.text is text else _probe(text)
-        terms = self._find
-        if terms.absent_from(probe):
-            return []
-        find, on_folded = terms.pattern_for(probe)
+        find, on_folded = self._find.pattern_for(probe)
         if find is None:
             return []
         exclude, exclude_folded = self._exclude.pattern_for(probe)
@@ -206,18 +204,8 @@ class _Terms:
             else:
                 self.by_text.append((head[0], index))
         self.heads = frozenset(self.by_word)
-        # Every term needs one of these words in the text, or (a term in a CJK script) a
-        # character outside ASCII; None when some term needs something else.
-        self.gate = self.heads if self.terms and self.usable and all(not head.isascii() for head, _ in self.by_text) else None
+        self.needs = [_needs(term, self.folded) for term in self.terms]
         self.compiled: dict[tuple[int, ...], tuple[re.Pattern[str] | None, bool]] = {}
-
-    def absent_from(self, probe: _Probe) -> bool:
-        """Whether no term can occur in the text, by the cheapest test (False when unsure)."""
-        # Most matchers find nothing in most paragraphs: when no term's leading word is
-        # one of the text's words, that is known before any pattern is looked up.
-        if self.gate is None or (self.folded and probe.folded is None) or (self.by_text and not probe.ascii):
-            return False
-        return self.gate.isdisjoint(probe.folded_words if self.folded else probe.words)
 
     @property
     def full(self) -> re.Pattern[str] | None:
@@ -232,11 +220,15 @@ class _Terms:
             return None, False
         if not self.usable or (self.folded and probe.folded is None):
             return self.full, False
-        text = probe.subject(self.folded)
-        words = self.heads.intersection(probe.folded_words if self.folded else probe.words)
-        present = [i for word in words for i in self.by_word[word]]
+        # Most matchers find nothing in most paragraphs: a term can match only if its
+        # leading word (or, for a prefix or a CJK term, its leading letters) and all
+        # its whole words are in the text. This is settled before any pattern runs.
+        words = probe.folded_words if self.folded else probe.words
+        needs = self.needs
+        present = [i for word in self.heads.intersection(words) for i in self.by_word[word] if needs[i] <= words]
         if self.by_text:
-            present += [i for head, i in self.by_text if head in text]
+            text = probe.subject(self.folded)
+            present += [i for head, i in self.by_text if head in text and needs[i] <= words]
         if not present:
             return None, False
         key = tuple(sorted(set(present)))
@@ -247,6 +239,28 @@ class _Terms:
             else:
                 self.compiled[key] = _compile(chosen, self.flags), False
         return self.compiled[key]
+
+
+def _needs(term: str, folded: bool) -> frozenset[str]:
+    """The words a text must have among its words for the term to match (none known: empty).
+
+    Each word of an ASCII term is matched literally, after whitespace or a
+    non-word character and before one, so each of its runs of letters and digits
+    is a whole word of the text; a run that a `*` continues is only a prefix.
+    Terms with other scripts are left out: CJK has no spaces between words.
+    """
+    if not term.isascii():
+        return frozenset()
+    words = term.split()
+    found: list[str] = []
+    for index, word in enumerate(words):
+        if _GAP.match(word) and 0 < index < len(words) - 1:
+            continue
+        runs = _WORDS.findall(word.rstrip("*"))
+        if word.endswith("*") and runs and _WORDS.match(word.rstrip("*")[-1:]):
+            runs = runs[:-1]
+        found += runs
+    return frozenset(w.lower() for w in found) if folded else frozenset(found)
 
 
 def _head(term: str, folded: bool) -> tuple[str, bool] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 _FORGET: list[Callable[[], None]] = []
 
@@ -33,3 +33,19 @@ def give_back() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a build without the cyclic garbage collector (restored as it was afterwards)."""
+    # A build allocates millions of objects and makes no reference cycles to speak of
+    # (gc.get_stats() counts none collected), yet each full collection walks the
+    # whole heap: in a preview process holding 5,000 articles, that was a third
+    # of a save's time. Reference counting still frees everything as usual.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb
+from kb import memo
 from kb.entities import Entities
 from kb.mentions import Mention, Mentions, find_mentions
 from kb.sources import Article
@@ -94,6 +95,11 @@ def compute_here(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: En
     """compute() in this process."""
     if not articles:
         return []
+    with memo.collector_paused():  # (in a worker, nothing else pauses it)
+        return _compute(articles, taxonomy, entities)
+
+
+def _compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
     collection = tag_articles(articles, taxonomy)
     events = extract_events(collection)
     mentions = find_mentions(collection, entities)

@@ -15,6 +15,7 @@ The one owner of "control character". Three uses:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Unicode general categories that are never visible text: controls (Cc), format
@@ -48,13 +49,16 @@ def is_hidden(char: str) -> bool:
 # The Zs characters other than U+0020 (stable since Unicode 6.3; tests/test_validation_text.py
 # checks the list against the running Python's tables).
 SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_SPACES = dict.fromkeys(map(ord, SPACES))
-_SPACES_AND_BREAKS = dict.fromkeys(map(ord, SPACES + "\t\n\r"))
+# (A regular expression deletes them several times faster than str.translate with a dict.)
+_OTHER_SPACES = re.compile(f"[{SPACES}]")
+_SPACES_OR_BREAKS = re.compile(f"[{SPACES}\t\n\r]")
 
 
 def first_hidden(value: str, allow_line_breaks: bool = False) -> tuple[int, str] | None:
     """The offset and character of the first hidden character in `value`, or None (tab, CR, LF allowed if asked)."""
-    if value.translate(_SPACES_AND_BREAKS if allow_line_breaks else _SPACES).isprintable():
+    if value.isprintable():
+        return None  # the common case, at C speed
+    if _SPACES_OR_BREAKS.sub("", value).isprintable() if allow_line_breaks else _OTHER_SPACES.sub("", value).isprintable():
         return None
     for offset, char in enumerate(value):
         if is_hidden(char) and not (allow_line_breaks and char in "\t\n\r"):

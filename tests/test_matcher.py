@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb.context import Reader
 from kb.entities import load_entities
 from kb.matcher import Matcher
 from kb.taxonomy import load_taxonomy
@@ -21,12 +22,22 @@ SPECS = (
     + [(t.phrases, t.exclude, False) for t in TAXONOMY.themes]
     + [(e.names, e.exclude, True) for e in ENTITIES.entities]
 )
+# ... and those of the taxonomy's rules: names within roles, gaps, {name} expanded, theme rules, anaphora.
+_READER = Reader(TAXONOMY)
+_RULES = [
+    *_READER.called_pm.values(), *_READER.in_role.values(), _READER.future, _READER.government,
+    *(m for _, terms in _READER.rules for m in terms), *(m for _, heads, anaphors in _READER.anaphora for m in (heads, anaphors)),
+]  # fmt: skip
+SPECS += [(m.terms, m.exclude, m.case_sensitive) for m in _RULES]
 MATCHERS = [(Matcher(terms, exclude, case_sensitive=cs), terms, exclude, cs) for terms, exclude, cs in SPECS]
 # Pieces of the terms themselves, in any case, with letters that re.IGNORECASE equates with ASCII ones.
 PIECES = sorted({word for terms, exclude, _ in SPECS for term in (*terms, *exclude) for word in term.rstrip("*").split()})
 TRICKY = st.sampled_from(["ſ", "K", "ı", "İ", "ß", "é", "Ö", "’", "‘", "“", "”", "-", "–", "—", "‑", "_", "\n", "  ", "s", "es", "ion", "拉致", "납치", "."])
 WORD = st.sampled_from(PIECES).flatmap(lambda w: st.sampled_from([w, w.lower(), w.upper(), w.title(), w[:-1]]))
-TEXTS = st.lists(st.one_of(WORD, TRICKY, st.just(" "), st.text(max_size=3)), max_size=30).map("".join)
+# Whole terms as a text might hold them (a gap left empty, a prefix bare), so that terms of many words match too.
+PHRASES = sorted({" ".join(w.rstrip("*") for w in t.split() if not re.fullmatch(r"~\d+", w)) for terms, exclude, _ in SPECS for t in (*terms, *exclude)})
+PHRASE = st.sampled_from(PHRASES).flatmap(lambda p: st.sampled_from([p, p.lower(), p.replace(" ", "\n"), p.rsplit(" ", 1)[0]]))
+TEXTS = st.lists(st.one_of(WORD, PHRASE, TRICKY, st.just(" "), st.text(max_size=3)), max_size=30).map("".join)
 
 
 def _reference(terms: Iterable[str], exclude: Iterable[str], case_sensitive: bool, text: str) -> list[str]:
