@@ -28,7 +28,7 @@ from enum import Enum
 
 from kb.dates import PartialDate
 from kb.dating import DateMention, dateline, find_dates, sentences
-from kb.matcher import Match, Matcher
+from kb.matcher import Match, Matcher, Matchers
 from kb.rules import NAME, Anaphora
 from kb.taxonomy import Administration, Taxonomy, Term
 
@@ -104,6 +104,8 @@ class Reader:
         self.taxonomy = taxonomy
         rules = taxonomy.rules
         self.names = [(a, Matcher(a.aliases, a.exclude, case_sensitive=True)) for a in taxonomy.administrations]
+        self.administrations = [a for a, _ in self.names]
+        self.every_name = Matchers(m for _, m in self.names)
         self.themes = [(t.id, Matcher(t.phrases, t.exclude)) for t in taxonomy.themes]
         self.called_pm = {a.id: Matcher(_expand(rules.prime_minister, a.aliases)) for a in taxonomy.administrations}
         self.in_role = {a.id: Matcher(_expand(rules.other_roles, a.aliases)) for a in taxonomy.administrations}
@@ -125,7 +127,7 @@ class Reader:
             if head is not None and head[1] is not None:
                 written = head[1]
         dates = [find_dates(t, published or _UNDATED, written) if published else _explicit(find_dates(t, _UNDATED)) for t in texts]
-        names = [[(a, m.matches(t)) for a, m in self.names] for t in texts]
+        names = [list(zip(self.administrations, self.every_name.matches(t), strict=True)) for t in texts]
         in_role = self._in_role(texts, names)
         office = self._office(written) if written is not None else None
         antecedents: dict[str, tuple[str | None, str, int]] = {}

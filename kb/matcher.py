@@ -90,6 +90,47 @@ class Matcher:
         return [Match(m.start(), m.end(), text[m.start() : m.end()]) for m in exclude.finditer(probe.subject(folded))]
 
 
+class Matchers:
+    """Many matchers asked about the same texts: those whose terms a text cannot hold are answered without running."""
+
+    def __init__(self, matchers: Iterable[Matcher]) -> None:
+        self.matchers = tuple(matchers)
+        # (lowercase?, leading word) -> the matchers with a term led by it; the rest are always run.
+        self._led: dict[tuple[bool, str], list[int]] = {}
+        self._always: list[int] = []
+        self._folded: list[int] = []
+        self._other_script: list[int] = []  # with a term led by letters outside ASCII: run on such texts
+        for position, matcher in enumerate(self.matchers):
+            terms = matcher._find
+            if not terms.usable or any(head.isascii() for head, _ in terms.by_text):
+                self._always.append(position)
+                continue
+            if terms.by_text:
+                self._other_script.append(position)
+            if terms.folded:
+                self._folded.append(position)
+            for word in terms.heads:
+                self._led.setdefault((terms.folded, word), []).append(position)
+        self._words = frozenset(word for folded, word in self._led if not folded)
+        self._folded_words = frozenset(word for folded, word in self._led if folded)
+
+    def matches(self, text: str) -> list[list[Match]]:
+        """Each matcher's matches in the text, in the matchers' order."""
+        probe = _probe(text)
+        run = set(self._always)
+        if not probe.ascii:
+            run.update(self._other_script)
+        for word in self._words.intersection(probe.words):
+            run.update(self._led[(False, word)])
+        if probe.folded is None:
+            run.update(self._folded)  # (then every lowercase matcher runs its whole pattern)
+        else:
+            for word in self._folded_words.intersection(probe.folded_words):
+                run.update(self._led[(True, word)])
+        # A matcher left out would have found no leading word of its terms, and so nothing.
+        return [matcher.matches(text) if position in run else [] for position, matcher in enumerate(self.matchers)]
+
+
 def _ordered(terms: Iterable[str]) -> tuple[str, ...]:
     """Folded, longest first, so that the alternation prefers the longest term."""
     return tuple(sorted({fold(t) for t in terms}, key=lambda t: (-len(t), t)))
@@ -146,7 +187,7 @@ class _Probe:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.plain = fold(text)
+        self.plain = text if text.isascii() else fold(text)  # (every character folded is outside ASCII)
         self.words = frozenset(_WORDS.findall(self.plain))
         self.ascii = self.plain.isascii()
         # Case-insensitive matching equals comparing lowercase text only if every

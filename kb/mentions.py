@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kb.entities import Entities, Entity, no_entities
-from kb.matcher import Matcher
+from kb.matcher import Matcher, Matchers
 from kb.sources import Article
 from kb.tagging import Collection, Passage
 
@@ -77,16 +77,16 @@ def no_mentions() -> Mentions:
 def find_mentions(collection: Collection, entities: Entities) -> Mentions:
     """Match every entity's names in every passage, and articles' authors and publishers to entities."""
     matchers = [(e, Matcher(e.names, e.exclude, case_sensitive=True)) for e in entities.entities]
+    every = Matchers(matcher for _, matcher in matchers)
     mentions = []
     authors: dict[str, tuple[str | None, ...]] = {}
     publishers: dict[str, str] = {}
     for tagged in collection.articles:
         article = tagged.article
         for passage in tagged.passages:
-            for entity, matcher in matchers:
-                words = matcher.find(passage.block.text)
-                if words:
-                    mentions.append(Mention(entity.id, passage, tuple(dict.fromkeys(words))))
+            for (entity, _), found in zip(matchers, every.matches(passage.block.text), strict=True):
+                if found:
+                    mentions.append(Mention(entity.id, passage, tuple(dict.fromkeys(m.words for m in found))))
         authors[article.id] = tuple(_id(entities.author(name)) for name in article.authors)
         if article.publisher:
             publisher = _publisher(article.publisher, matchers)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kb.context import Reader
 from kb.entities import load_entities
-from kb.matcher import Matcher
+from kb.matcher import Matcher, Matchers
 from kb.taxonomy import load_taxonomy
 from tests.helpers import ROOT, SEED_ENTITIES, SEED_SOURCES
 
@@ -89,3 +89,12 @@ def test_seed_paragraphs_agree_with_the_plain_alternation() -> None:
     for text in paragraphs:
         for matcher, terms, exclude, case_sensitive in MATCHERS:
             assert matcher.find(text) == _reference(terms, exclude, case_sensitive, text), (terms, text[:80])
+
+
+EVERY = Matchers(matcher for matcher, *_ in MATCHERS)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS)
+def test_a_set_of_matchers_finds_what_each_finds_alone(text: str) -> None:
+    assert EVERY.matches(text) == [matcher.matches(text) for matcher, *_ in MATCHERS]
