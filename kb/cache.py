@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +90,9 @@ class Cache:
         self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
         self._used: set[bytes] = set()
         self.pages: dict[str, PageRecord] | None = None  # page path -> its file as last written; loaded on first use
+        # source path -> (its file as read, the key of its bytes, the base then): the last build's, and this one's
+        self._seen: dict[str, tuple[Signature, bytes, bytes]] = {}
+        self._seeing: dict[str, tuple[Signature, bytes, bytes]] = {}
 
     def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
         """Start a build: fix the inputs every key depends on besides the source itself."""
@@ -99,17 +104,23 @@ class Cache:
         self._loaded.clear()
         self._read.clear()
         self._used = set()
+        self._seen, self._seeing = self._seeing or self._seen, {}
 
     def reader(self, read: Reader) -> Reader:
         """`read` (sources.read_article), answering from the cache when the file's bytes were seen before."""
 
         def cached(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
+            entry = self._unchanged(path)
+            if entry is not None:
+                return entry.article
+            started = time.time_ns()
             try:
                 # Read as the reader reads: a regular file, no link followed, never blocking.
                 data = read_regular(path, MAX_BYTES)
             except Unreadable:
                 return read(path, display, taxonomy, today, problems)  # the reader reports what is wrong
             key = hashlib.blake2b(self._base + display.encode() + b"\0" + data, digest_size=_DIGEST).digest()
+            self._saw(path, key, started)
             entry = self._get(key)
             if entry is not None:
                 self._loaded[id(entry.article)] = (key, entry)
@@ -122,6 +133,24 @@ class Cache:
             return article
 
         return cached
+
+    def _unchanged(self, path: Path) -> Entry | None:
+        """The entry in memory for a source whose file is as this process last read it, if it is."""
+        seen = self._seen.get(str(path))
+        if seen is None or seen[2] != self._base or seen[1] not in self.memory:
+            return None
+        if signature(path) != seen[0]:
+            return None
+        self._seeing[str(path)] = seen
+        entry = self.memory[seen[1]]
+        self._loaded[id(entry.article)] = (seen[1], entry)
+        return entry
+
+    def _saw(self, path: Path, key: bytes, started: int) -> None:
+        """Remember the file just read, unless it changed too lately for its times to tell a later change apart."""
+        found = signature(path)
+        if found is not None and found.ctime_ns < started - RACY_NS and found.mtime_ns < started - RACY_NS:
+            self._seeing[str(path)] = (found, key, self._base)
 
     def stages(self, articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> Stages:
         """Tag, date and find mentions in the articles, computing only those the cache does not hold."""
@@ -209,6 +238,36 @@ class Cache:
             for path in self.folder.iterdir():
                 if path.name not in wanted and (path.suffix == ".pickle" or path.name.endswith(".tmp")):
                     path.unlink(missing_ok=True)
+
+
+# A long-lived process (mkdocs serve) checks every source again after each save. A file
+# whose device, inode, size, mode and change times are those it had when this process
+# read it holds the same bytes: a write sets its times and a rename gives a new inode.
+# Timestamps are coarse (a clock tick, 2 s on some file systems), so a file changed
+# shortly before it was read is not remembered, and is read again next time (git's
+# rule for "racily clean" files). Only this process's memory trusts it; a new one reads all.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What lstat says of a file, minus its access time."""
+
+    device: int
+    inode: int
+    mode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+
+def signature(path: Path) -> Signature | None:
+    """The file's signature, or None if it cannot be seen."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return Signature(info.st_dev, info.st_ino, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 _OPEN: dict[Path, Cache] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -301,3 +302,48 @@ def test_workers_import_the_package_when_its_folder_is_not_on_the_path(
     generate(Project(project), TODAY)
     assert finished == [1]
     assert _docs(project) == _fresh(project_factory, project, "workers-path-reference")
+
+
+def _count_source_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real = cache.read_regular
+
+    def counting(path: Path, max_bytes: int) -> bytes:
+        if path.parent.name == "sources":
+            read.append(path.name)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(cache, "read_regular", counting)
+    return read
+
+
+def test_a_preview_reads_again_only_the_sources_whose_files_changed(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if every file had been saved long before it was read (the racy window closed).
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    project = _project(project_factory, "preview-reads")
+    generate(Project(project), TODAY)
+    read = _count_source_reads(monkeypatch)
+    generate(Project(project), TODAY)
+    assert read == []
+    sources = sorted((project / "sources").glob("*.md"))
+    # The same size, and the old modification time put back: the change time still tells.
+    before = sources[2].stat()
+    text = sources[2].read_text(encoding="utf-8")
+    sources[2].write_text(text.replace("Prime Minister", "Prime minister", 1) if "Prime Minister" in text else text.replace("the", "The", 1), encoding="utf-8")
+    os.utime(sources[2], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert sources[2].stat().st_size == before.st_size
+    # A file replaced by another (an editor's save by rename): a new inode.
+    replacement = sources[4].with_name(".saving")
+    replacement.write_text(sources[4].read_text(encoding="utf-8").replace("\n\n", "\n\nShinzo Abe spoke.\n\n", 1), encoding="utf-8")
+    os.replace(replacement, sources[4])
+    generate(Project(project), TODAY)
+    assert sorted(read) == sorted([sources[2].name, sources[4].name])
+    assert _docs(project) == _fresh(project_factory, project, "preview-reads-reference")
+
+
+def test_a_source_saved_just_before_it_was_read_is_read_again(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "racy")  # its files were all written a moment ago
+    generate(Project(project), TODAY)
+    read = _count_source_reads(monkeypatch)
+    generate(Project(project), TODAY)
+    assert len(read) == 24
