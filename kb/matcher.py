@@ -24,6 +24,7 @@ _FOLD = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-", "－": "-",
 })  # fmt: skip
+_FOLDS_ASCII = re.compile("[" + re.escape("".join(chr(c) for c in _FOLD if c < 128)) + "]")  # the backtick
 _GAP = re.compile(r"^~(\d{1,2})$")
 # One word of a wildcard gap: anything but whitespace and the end of a sentence.
 _GAP_WORD = r"(?:[^\s.!?;]+(?:\.[^\s.!?;]+)+\.?|[^\s.!?;]+)"  # "U.N." is one word; "years." ends a sentence
@@ -187,7 +188,7 @@ class _Probe:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.plain = text if text.isascii() else fold(text)  # (every character folded is outside ASCII)
+        self.plain = fold(text) if not text.isascii() or _FOLDS_ASCII.search(text) else text
         self.words = frozenset(_WORDS.findall(self.plain))
         self.ascii = self.plain.isascii()
         # Case-insensitive matching equals comparing lowercase text only if every
@@ -292,13 +293,17 @@ def _needs(term: str, folded: bool) -> frozenset[str]:
     """
     if not term.isascii():
         return frozenset()
-    words = term.split()
+    # The words as term_pattern reads them: the term's own trailing `*` makes its last word a prefix.
+    prefix = term.endswith("*")
+    words = term.rstrip("*").split()
     found: list[str] = []
     for index, word in enumerate(words):
         if _GAP.match(word) and 0 < index < len(words) - 1:
             continue
-        runs = _WORDS.findall(word.rstrip("*"))
-        if word.endswith("*") and runs and _WORDS.match(word.rstrip("*")[-1:]):
+        starred = word.endswith("*") and len(word) > 1
+        stem = word[:-1] if starred else word
+        runs = _WORDS.findall(stem)
+        if (starred or (prefix and index == len(words) - 1)) and runs and _WORDS.match(stem[-1:]):
             runs = runs[:-1]
         found += runs
     return frozenset(w.lower() for w in found) if folded else frozenset(found)
