@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import kb
 from kb import memo, stash
-from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular
+from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular, read_regular_as_found
 from kb.entities import Entities
 from kb.problems import Problem
 from kb.sources import MAX_BYTES, Article, Reader
@@ -104,7 +104,7 @@ class Cache:
         self._loaded.clear()
         self._read.clear()
         self._used = set()
-        self._seen, self._seeing = self._seeing or self._seen, {}
+        self._seen, self._seeing = self._seeing, {}
 
     def reader(self, read: Reader) -> Reader:
         """`read` (sources.read_article), answering from the cache when the file's bytes were seen before."""
@@ -116,11 +116,11 @@ class Cache:
             started = time.time_ns()
             try:
                 # Read as the reader reads: a regular file, no link followed, never blocking.
-                data = read_regular(path, MAX_BYTES)
+                data, info = read_regular_as_found(path, MAX_BYTES)
             except Unreadable:
                 return read(path, display, taxonomy, today, problems)  # the reader reports what is wrong
             key = hashlib.blake2b(self._base + display.encode() + b"\0" + data, digest_size=_DIGEST).digest()
-            self._saw(path, key, started)
+            self._saw(path, _signature(info), key, started)
             entry = self._get(key)
             if entry is not None:
                 self._loaded[id(entry.article)] = (key, entry)
@@ -146,10 +146,11 @@ class Cache:
         self._loaded[id(entry.article)] = (seen[1], entry)
         return entry
 
-    def _saw(self, path: Path, key: bytes, started: int) -> None:
+    def _saw(self, path: Path, found: Signature, key: bytes, started: int) -> None:
         """Remember the file just read, unless it changed too lately for its times to tell a later change apart."""
-        found = signature(path)
-        if found is not None and found.ctime_ns < started - RACY_NS and found.mtime_ns < started - RACY_NS:
+        # `found` was taken before the bytes were read: a save during or after the read
+        # gives the file other times than these, so it is read again next time.
+        if found.ctime_ns < started - RACY_NS and found.mtime_ns < started - RACY_NS:
             self._seeing[str(path)] = (found, key, self._base)
 
     def stages(self, articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> Stages:
@@ -245,7 +246,10 @@ class Cache:
 # read it holds the same bytes: a write sets its times and a rename gives a new inode.
 # Timestamps are coarse (a clock tick, 2 s on some file systems), so a file changed
 # shortly before it was read is not remembered, and is read again next time (git's
-# rule for "racily clean" files). Only this process's memory trusts it; a new one reads all.
+# rule for "racily clean" files). This compares the file system's times with this process's
+# clock: a network file system whose server clock lags by more than that could hide a save
+# made in the same tick as the one before. Only this process's memory trusts it; a new one
+# reads every source.
 RACY_NS = 2_000_000_000
 
 
@@ -264,9 +268,12 @@ class Signature:
 def signature(path: Path) -> Signature | None:
     """The file's signature, or None if it cannot be seen."""
     try:
-        info = os.lstat(path)
+        return _signature(os.lstat(path))
     except OSError:
         return None
+
+
+def _signature(info: os.stat_result) -> Signature:
     return Signature(info.st_dev, info.st_ino, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 

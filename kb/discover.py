@@ -142,6 +142,11 @@ def _subfolder(folder: Path, shown: str, skipped: list[Problem]) -> list[Problem
 
 def read_regular(path: Path, max_bytes: int) -> bytes:
     """The bytes of `path` if it is a regular file (not a link) of at most `max_bytes`; else Unreadable. Never blocks."""
+    return read_regular_as_found(path, max_bytes)[0]
+
+
+def read_regular_as_found(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """read_regular(), with what fstat said of the file just before its bytes were read."""
     try:
         fd = os.open(path, _READ)
     except OSError as err:
@@ -155,6 +160,6 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         data = read_all(fd, max_bytes + 1)
         if len(data) > max_bytes:
             raise Unreadable(f"is more than the {max_bytes:,} bytes allowed; is this really one article?")
-        return data
+        return data, info
     finally:
         os.close(fd)

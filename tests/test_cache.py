@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kb import cache, keeper, stages
+from kb import cache, keeper, memo, stages
 from kb.build import Project, generate
 from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
@@ -306,14 +306,14 @@ def test_workers_import_the_package_when_its_folder_is_not_on_the_path(
 
 def _count_source_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
-    real = cache.read_regular
+    real = cache.read_regular_as_found
 
-    def counting(path: Path, max_bytes: int) -> bytes:
+    def counting(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
         if path.parent.name == "sources":
             read.append(path.name)
         return real(path, max_bytes)
 
-    monkeypatch.setattr(cache, "read_regular", counting)
+    monkeypatch.setattr(cache, "read_regular_as_found", counting)
     return read
 
 
@@ -323,7 +323,8 @@ def test_a_preview_reads_again_only_the_sources_whose_files_changed(project_fact
     project = _project(project_factory, "preview-reads")
     generate(Project(project), TODAY)
     read = _count_source_reads(monkeypatch)
-    generate(Project(project), TODAY)
+    for _ in range(3):  # (each build remembers what it found for the next)
+        generate(Project(project), TODAY)
     assert read == []
     sources = sorted((project / "sources").glob("*.md"))
     # The same size, and the old modification time put back: the change time still tells.
@@ -342,8 +343,35 @@ def test_a_preview_reads_again_only_the_sources_whose_files_changed(project_fact
 
 
 def test_a_source_saved_just_before_it_was_read_is_read_again(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    project = _project(project_factory, "racy")  # its files were all written a moment ago
+    monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9)  # every file here was saved within the window
+    project = _project(project_factory, "racy")
+    # An old modification time (as `cp -p` or `rsync -t` leave) does not hide a recent change time.
+    for path in (project / "sources").glob("*.md"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
     generate(Project(project), TODAY)
     read = _count_source_reads(monkeypatch)
+    generate(Project(project), TODAY)
+    assert len(read) == 24
+
+
+def test_what_every_source_depends_on_still_counts_for_unread_sources(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    project = _project(project_factory, "preview-base")
+    generate(Project(project), TODAY)
+    read = _count_source_reads(monkeypatch)
+    # The taxonomy changed: every source is read again under the new key, and tagged again.
+    taxonomy = project / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("Koizumi", "Koizumi Junichiro", 1), encoding="utf-8")
+    generate(Project(project), TODAY)
+    assert len(read) == 24
+    reference = project_factory("preview-base-reference")
+    shutil.rmtree(reference / "sources")
+    shutil.copytree(project / "sources", reference / "sources")
+    shutil.copyfile(taxonomy, reference / "taxonomy.yml")
+    generate(Project(reference), TODAY, cached=False)
+    assert _docs(project) == _docs(reference)
+    # The process forgot its entries: they come from disk, after reading every source.
+    read.clear()
+    memo.forget()
     generate(Project(project), TODAY)
     assert len(read) == 24
