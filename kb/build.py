@@ -66,11 +66,12 @@ def check(project: Project, today: dt.date | None = None, cached: bool = True) -
 
 def _check(project: Project, today: dt.date | None, cached: bool) -> Inputs:
     today = today or clock.today()
-    taxonomy = read_taxonomy(project.taxonomy, today=today)
+    taxonomy_data, entities_data = cache.snapshot(project.taxonomy), cache.snapshot(project.entities)
+    taxonomy = read_taxonomy(project.taxonomy, today=today, data=taxonomy_data)
     store = _cache(project, cached)
-    store.begin(project.taxonomy, project.entities, today)
+    store.begin(taxonomy_data, entities_data, today)
     articles = read_articles(project.sources, taxonomy.value, today, read=store.reader(read_article))
-    entities = read_entities(project.entities, taxonomy=taxonomy.value)
+    entities = read_entities(project.entities, taxonomy=taxonomy.value, data=entities_data)
     clashes = Checked(None, tuple(find_clashes(project.root, taxonomy.value, articles.value, entities.value)))
     raise_all(taxonomy, articles, entities, clashes)
     return Inputs(taxonomy.value, articles.value, entities.value)

@@ -69,13 +69,18 @@ def code_hash(root: Path = PACKAGE) -> bytes:
 LOADED_CODE = code_hash()
 
 
-def _file_hash(path: Path) -> bytes:
-    # Read as the taxonomy and entities readers read (regular files only, never blocking):
-    # what they cannot read they report, and no entry is ever trusted for it.
+def _data_hash(data: bytes | None) -> bytes:
+    return b"missing" if data is None else hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+def snapshot(path: Path) -> bytes | None:
+    """A data file's bytes as its reader reads them (a regular file, never blocking), or None where it cannot."""
+    # The readers parse these very bytes, and the keys hash them: a save in between
+    # cannot file results computed from the old file under the new file's key.
     try:
-        return hashlib.blake2b(read_regular(path, MAX_DATA_BYTES), digest_size=_DIGEST).digest()
+        return read_regular(path, MAX_DATA_BYTES)
     except (Unreadable, OSError):
-        return b"missing"
+        return None  # the reader, given nothing, reads the file and says what is wrong
 
 
 class Cache:
@@ -94,10 +99,13 @@ class Cache:
         self._seen: dict[str, tuple[Signature, bytes, bytes]] = {}
         self._seeing: dict[str, tuple[Signature, bytes, bytes]] = {}
 
-    def begin(self, taxonomy: Path, entities: Path, today: dt.date) -> None:
-        """Start a build: fix the inputs every key depends on besides the source itself."""
+    def begin(self, taxonomy: bytes | None, entities: bytes | None, today: dt.date) -> None:
+        """Start a build: fix the inputs every key depends on besides the source itself.
+
+        `taxonomy` and `entities` are the bytes the build parsed (None: unreadable or missing).
+        """
         digest = hashlib.blake2b(FORMAT, digest_size=_DIGEST)
-        for part in (sys.version.encode(), today.isoformat().encode(), LOADED_CODE, _file_hash(taxonomy), _file_hash(entities)):
+        for part in (sys.version.encode(), today.isoformat().encode(), LOADED_CODE, _data_hash(taxonomy), _data_hash(entities)):
             digest.update(part + b"\0")
         self._base = digest.digest()
         self.stats = Stats()
@@ -109,7 +117,9 @@ class Cache:
     def reader(self, read: Reader) -> Reader:
         """`read` (sources.read_article), answering from the cache when the file's bytes were seen before."""
 
-        def cached(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
+        def cached(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem], data: bytes | None = None) -> Article | None:
+            if data is not None:  # bytes read elsewhere: no key of this cache's making
+                return read(path, display, taxonomy, today, problems, data)
             entry = self._unchanged(path)
             if entry is not None:
                 return entry.article
@@ -126,7 +136,8 @@ class Cache:
                 self._loaded[id(entry.article)] = (key, entry)
                 return entry.article
             found: list[Problem] = []
-            article = read(path, display, taxonomy, today, found)
+            # From the very bytes the key was made of: a save since must not be kept under their key.
+            article = read(path, display, taxonomy, today, found, data)
             problems += found
             if article is not None and not found:
                 self._read[id(article)] = (key, article)

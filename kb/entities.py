@@ -77,14 +77,15 @@ def load_entities(path: Path, display: str | None = None) -> Entities:
     return read_entities(path, display).get()
 
 
-def read_entities(path: Path, display: str | None = None, taxonomy: Taxonomy | None = None) -> Checked[Entities]:
-    """The entities of the file, and every problem of it (also names shared with `taxonomy`'s administrations)."""
+def read_entities(path: Path, display: str | None = None, taxonomy: Taxonomy | None = None, data: bytes | None = None) -> Checked[Entities]:
+    """The entities of the file (of `data`, its bytes, if given), and every problem of it (also names shared with `taxonomy`'s administrations)."""
     where = display or path.name
-    if not path.exists():
+    if data is None and not path.exists():
         return Checked(Entities(where, ()))
     try:
         # Only a regular file is read: a FIFO or a link to a device must not hang or flood the check.
-        entries = {e.key: e for e in parse_mapping(read_regular(path, MAX_DATA_BYTES).decode("utf-8-sig"))}
+        raw = read_regular(path, MAX_DATA_BYTES) if data is None else data
+        entries = {e.key: e for e in parse_mapping(raw.decode("utf-8-sig"))}
     except Unreadable as err:
         return Checked(Entities(where, ()), (Problem(where, None, "file", f"the file {err}"),))
     except (OSError, UnicodeDecodeError) as err:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from kb import clock, memo
@@ -33,8 +34,11 @@ REQUIRED = ("title", "authors", "publisher", "date")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 Fail = Callable[[int | None, str, str], None]
-# read_article's signature: the build may pass a caching reader in its place.
-Reader = Callable[[Path, str, Taxonomy, dt.date, list[Problem]], "Article | None"]
+class Reader(Protocol):
+    """read_article's signature: the build may pass a caching reader in its place."""
+
+    def __call__(self, path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem], data: bytes | None = None) -> Article | None:
+        """The article of one source file (of `data`, its bytes as already read, if given)."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,11 @@ def _unchecked_notes(taxonomy: Taxonomy, problems: list[Problem]) -> list[Proble
     ]
 
 
-def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem]) -> Article | None:
-    """Parse one source file, appending what is wrong with it to `problems`."""
+def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, problems: list[Problem], data: bytes | None = None) -> Article | None:
+    """Parse one source file, appending what is wrong with it to `problems`.
+
+    `data`: the file's bytes, when the caller has read them already (and keys a result by them).
+    """
 
     def fail(line: int | None, field: str, message: str) -> None:
         problems.append(Problem(display, line, field, message))
@@ -124,7 +131,7 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
         fail(None, "file name", f"'{path.name}' is not a valid id: use lowercase ascii words joined by hyphens, e.g. '2014-06-maslow-pragmatism-returns.md'")
     elif len(article_id) > MAX_ID_LENGTH:
         fail(None, "file name", f"is {len(article_id)} characters long without `.md`, more than the {MAX_ID_LENGTH} an id may have; shorten it")
-    text = _read_text(path, fail)
+    text = _read_text(path, fail, data)
     if text is None:
         return None
     split = _split_front_matter(text, fail)
@@ -147,9 +154,9 @@ def read_article(path: Path, display: str, taxonomy: Taxonomy, today: dt.date, p
     return article
 
 
-def _read_text(path: Path, fail: Fail) -> str | None:
+def _read_text(path: Path, fail: Fail, data: bytes | None) -> str | None:
     try:
-        raw = read_regular(path, MAX_BYTES)
+        raw = read_regular(path, MAX_BYTES) if data is None else data
     except Unreadable as err:
         fail(None, "file", str(err))
         return None

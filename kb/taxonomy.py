@@ -106,8 +106,8 @@ def load_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
     return read_taxonomy(path, display, today).get()
 
 
-def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None = None) -> Checked[Taxonomy]:
-    """As much of the taxonomy as could be read, and every problem of the file.
+def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None = None, data: bytes | None = None) -> Checked[Taxonomy]:
+    """As much of the taxonomy as could be read, and every problem of the file (of `data`, its bytes, if given).
 
     Entries with errors are kept when their id could be read, so that sources can
     still be checked against them; a section that lost entries is marked unchecked.
@@ -117,7 +117,8 @@ def read_taxonomy(path: Path, display: str | None = None, today: dt.date | None 
     broken = Taxonomy(where, (), (), unchecked=frozenset({"administrations", "themes"}))
     try:
         # Only a regular file is read: a FIFO or a link to a device must not hang or flood the check.
-        entries = {e.key: e for e in parse_mapping(read_regular(path, MAX_DATA_BYTES).decode("utf-8-sig"))}
+        raw = read_regular(path, MAX_DATA_BYTES) if data is None else data
+        entries = {e.key: e for e in parse_mapping(raw.decode("utf-8-sig"))}
     except Unreadable as err:
         return Checked(broken, (Problem(where, None, "file", f"the file {err}"),))
     except (OSError, UnicodeDecodeError) as err:

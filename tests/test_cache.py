@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kb import cache, keeper, memo, stages
+from kb import build, cache, keeper, memo, stages
 from kb.build import Project, generate
 from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
@@ -375,3 +375,49 @@ def test_what_every_source_depends_on_still_counts_for_unread_sources(project_fa
     memo.forget()
     generate(Project(project), TODAY)
     assert len(read) == 24
+
+
+def test_a_source_saved_while_it_is_read_is_kept_under_the_key_of_what_was_read(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "save-during-read")
+    target = sorted((project / "sources").glob("*.md"))[3]
+    original = target.read_bytes()
+    real = cache.read_regular_as_found
+
+    def then_saved(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+        found = real(path, max_bytes)
+        if path == target:  # the author saves again just after the cache read the file
+            target.write_bytes(original.replace(b"\n\n", b"\n\nShinzo Abe, in a paragraph saved a moment later.\n\n", 1))
+        return found
+
+    monkeypatch.setattr(cache, "read_regular_as_found", then_saved)
+    generate(Project(project), TODAY)
+    monkeypatch.setattr(cache, "read_regular_as_found", real)
+    # Undo in the editor: the first bytes again, whose key must hold what those bytes say.
+    target.write_bytes(original)
+    generate(Project(project), TODAY)
+    assert _docs(project) == _fresh(project_factory, project, "save-during-read-reference")
+
+
+def test_a_taxonomy_saved_while_it_is_read_files_no_entry_under_its_new_key(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "taxonomy-save-during-read")
+    taxonomy = project / "taxonomy.yml"
+    # A phrase that some of the collection's paragraphs hold: their tags change with it.
+    edited = taxonomy.read_text(encoding="utf-8").replace("      - liaison office*\n", "      - liaison office*\n      - Hokkaido\n", 1)
+    assert "Hokkaido" in edited
+    real = build.read_taxonomy
+
+    def then_saved(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        taxonomy.write_text(edited, encoding="utf-8")  # saved just after it was parsed
+        return found
+
+    monkeypatch.setattr(build, "read_taxonomy", then_saved)
+    generate(Project(project), TODAY)
+    monkeypatch.setattr(build, "read_taxonomy", real)
+    generate(Project(project), TODAY)
+    reference = project_factory("taxonomy-save-during-read-reference")
+    shutil.rmtree(reference / "sources")
+    shutil.copytree(project / "sources", reference / "sources")
+    shutil.copyfile(taxonomy, reference / "taxonomy.yml")
+    generate(Project(reference), TODAY, cached=False)
+    assert _docs(project) == _docs(reference)
