@@ -50,10 +50,11 @@ def _docs(project: Path) -> dict[str, bytes]:
 
 
 def _fresh(factory: Callable[..., Path], like: Path, name: str) -> dict[str, bytes]:
-    """docs/ as a build without any cache makes it from `like`'s inputs."""
+    """docs/ as a build without any cache makes it from `like`'s inputs (its sources and taxonomy)."""
     other = factory(name)
     shutil.rmtree(other / "sources")
     shutil.copytree(like / "sources", other / "sources")
+    shutil.copyfile(like / "taxonomy.yml", other / "taxonomy.yml")
     generate(Project(other), TODAY, cached=False)
     assert not (other / ".cache").exists()
     return _docs(other)
@@ -364,12 +365,7 @@ def test_what_every_source_depends_on_still_counts_for_unread_sources(project_fa
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("Koizumi", "Koizumi Junichiro", 1), encoding="utf-8")
     generate(Project(project), TODAY)
     assert len(read) == 24
-    reference = project_factory("preview-base-reference")
-    shutil.rmtree(reference / "sources")
-    shutil.copytree(project / "sources", reference / "sources")
-    shutil.copyfile(taxonomy, reference / "taxonomy.yml")
-    generate(Project(reference), TODAY, cached=False)
-    assert _docs(project) == _docs(reference)
+    assert _docs(project) == _fresh(project_factory, project, "preview-base-reference")
     # The process forgot its entries: they come from disk, after reading every source.
     read.clear()
     memo.forget()
@@ -415,9 +411,4 @@ def test_a_taxonomy_saved_while_it_is_read_files_no_entry_under_its_new_key(proj
     generate(Project(project), TODAY)
     monkeypatch.setattr(build, "read_taxonomy", real)
     generate(Project(project), TODAY)
-    reference = project_factory("taxonomy-save-during-read-reference")
-    shutil.rmtree(reference / "sources")
-    shutil.copytree(project / "sources", reference / "sources")
-    shutil.copyfile(taxonomy, reference / "taxonomy.yml")
-    generate(Project(reference), TODAY, cached=False)
-    assert _docs(project) == _docs(reference)
+    assert _docs(project) == _fresh(project_factory, project, "taxonomy-save-during-read-reference")
