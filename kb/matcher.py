@@ -137,23 +137,43 @@ def _ordered(terms: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({fold(t) for t in terms}, key=lambda t: (-len(t), t)))
 
 
-def term_pattern(term: str) -> str:
-    """The regular expression of one term (already folded), without the leading word check."""
-    prefix = term.endswith("*")
-    pieces = []
+@dataclass(frozen=True)
+class _Word:
+    """One word of a term, as matching reads it."""
+
+    literal: str  # matched as it is ("" for a gap)
+    gap: int | None = None  # `~N` between two words: up to N words of the sentence
+    starred: bool = False  # `word*` inside the term ("coordinat* with"): any ending
+
+
+def _words(term: str) -> list[_Word]:
+    """The words of a term, without the term's own trailing `*` (which makes its last word a prefix)."""
     words = term.rstrip("*").split()
+    found = []
     for index, word in enumerate(words):
         gap = _GAP.match(word)
         if gap and 0 < index < len(words) - 1:
+            found.append(_Word("", gap=int(gap.group(1))))
+        elif word.endswith("*") and len(word) > 1:
+            found.append(_Word(word[:-1], starred=True))
+        else:
+            found.append(_Word(word))
+    return found
+
+
+def term_pattern(term: str) -> str:
+    """The regular expression of one term (already folded), without the leading word check."""
+    pieces = []
+    for word in _words(term):
+        if word.gap is not None:
             # The word before a gap may carry a comma or a closing quote: "Suga, who ... became".
-            pieces.append(rf"{_GAP_PUNCT}(?:\s+{_GAP_WORD}){{0,{int(gap.group(1))}}}")
+            pieces.append(rf"{_GAP_PUNCT}(?:\s+{_GAP_WORD}){{0,{word.gap}}}")
             continue
-        # A word inside a term may end in `*` too ("coordinat* with"); the term's own last `*` was stripped above.
-        escaped = re.escape(word[:-1]) + r"\w*" if word.endswith("*") and len(word) > 1 else re.escape(word)
+        escaped = re.escape(word.literal) + (r"\w*" if word.starred else "")
         pieces.append((r"\s+" if pieces else "") + escaped)
     body = "".join(pieces)
     if body and body[-1].isascii():
-        body += r"\w*" if prefix else r"(?!\w)"
+        body += r"\w*" if term.endswith("*") else r"(?!\w)"
     return body
 
 
@@ -293,17 +313,14 @@ def _needs(term: str, folded: bool) -> frozenset[str]:
     """
     if not term.isascii():
         return frozenset()
-    # The words as term_pattern reads them: the term's own trailing `*` makes its last word a prefix.
-    prefix = term.endswith("*")
-    words = term.rstrip("*").split()
+    words = _words(term)
     found: list[str] = []
     for index, word in enumerate(words):
-        if _GAP.match(word) and 0 < index < len(words) - 1:
+        if word.gap is not None:
             continue
-        starred = word.endswith("*") and len(word) > 1
-        stem = word[:-1] if starred else word
-        runs = _WORDS.findall(stem)
-        if (starred or (prefix and index == len(words) - 1)) and runs and _WORDS.match(stem[-1:]):
+        runs = _WORDS.findall(word.literal)
+        open_ended = word.starred or (term.endswith("*") and index == len(words) - 1)
+        if open_ended and runs and _WORDS.match(word.literal[-1:]):
             runs = runs[:-1]
         found += runs
     return frozenset(w.lower() for w in found) if folded else frozenset(found)
