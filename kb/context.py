@@ -117,6 +117,12 @@ class Reader:
         every_name = [alias for a in taxonomy.administrations for alias in a.aliases]
         self.rules = [(r, [Matcher(_expand(options, every_name) if any(NAME in o for o in options) else options) for options in r.all]) for r in rules.themes]
         self.anaphora = [(r, Matcher(r.heads), Matcher(r.anaphors)) for r in rules.anaphora]
+        # Asked of every paragraph, together (a matcher none of whose leading words a paragraph
+        # holds is not run): each theme's phrases, the first term of each rule (a theme rule's
+        # items are never empty), and each anaphora rule's heads.
+        self.every_paragraph = Matchers(
+            [m for _, m in self.themes] + [terms[0] for _, terms in self.rules] + [heads for _, heads, _ in self.anaphora]
+        )
         self.theme_order = [t.id for t in taxonomy.themes]
 
     def read(self, texts: Sequence[str], published: PartialDate | None) -> list[Reading]:
@@ -223,12 +229,15 @@ class Reader:
     ) -> tuple[list[tuple[str, list[Evidence]]], list[tuple[int, Evidence]]]:  # fmt: skip
         """(each theme with its reasons, (paragraph index, evidence) of anaphors resolved to an earlier paragraph)."""
         referred: list[tuple[int, Evidence]] = []
-        matched = {theme_id: matcher.matches(text) for theme_id, matcher in self.themes}
+        asked = iter(self.every_paragraph.matches(text))
+        matched = {theme_id: next(asked) for theme_id, _ in self.themes}
+        first_hits = [next(asked) for _ in self.rules]
+        head_hits = [next(asked) for _ in self.anaphora]
         extra: dict[str, list[Evidence]] = {}
         by_rule: dict[str, list[Match]] = {}
-        for theme_rule, terms in self.rules:
-            hits = []
-            for term in terms:  # a rule needs every one of its terms: the first missing one settles it
+        for (theme_rule, terms), first in zip(self.rules, first_hits, strict=True):
+            hits = [first] if first else []
+            for term in terms[1:] if first else ():  # a rule needs every one of its terms: the first missing one settles it
                 term_hits = term.matches(text)
                 if not term_hits:
                     break
@@ -238,10 +247,9 @@ class Reader:
                 words = " … ".join(h[0].words for h in hits)
                 extra.setdefault(theme_rule.theme, []).append(Evidence(theme_rule.theme, Basis.RULE, words, theme_rule.id, spans))
                 by_rule.setdefault(theme_rule.theme, []).extend(h for found in hits for h in found)
-        for rule, heads, anaphors in self.anaphora:
+        for (rule, _, anaphors), head_matches in zip(self.anaphora, head_hits, strict=True):
             # What names the theme near a head: its phrases, and the terms of its rules that held here.
             naming = sorted(matched[rule.theme] + by_rule.get(rule.theme, []), key=lambda m: (m.start, m.end))
-            head_matches = heads.matches(text)
             if not head_matches and not naming:
                 continue  # nothing here names the theme or refers back to it
             found, suppressed = self._anaphora(rule, text, index, head_matches, anaphors.matches(text), naming, antecedents)

@@ -47,18 +47,23 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 _QUALIFIER = r"(?:\b(?P<{0}>early|mid|late)[\s-]+)?"
 _YEAR = r"(?:19|20)\d\d"
 _DASH = r"[-–‐‑]"
-_DATE = re.compile(
-    "|".join((
-        # Decades and periods: matched so that their digits are not read as a year, then skipped.
-        r"(?P<period>(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:19|20)\d0s|[’']\d0s)\b",
-        rf"\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+(?:(?P<unit>year|month|week)|(?P<rm>{_MONTH}))\b",
-        rf"\b(?P<wd>{'|'.join(_WEEKDAYS)})\b",
-        rf"\b(?P<dd>\d{{1,2}})(?:\s*{_DASH}\s*(?P<dd2>\d{{1,2}}))?\s+(?P<dm>{_MONTH})(?:,?\s+(?P<dy>{_YEAR}))?\b",
-        rf"\b(?P<md>{_MONTH}|{_ABBR})\s*(?<=\s|\.)(?P<mdd>\d{{1,2}})(?!\d)(?:\s*{_DASH}\s*(?P<mdd2>\d{{1,2}})(?!\d))?(?:st|nd|rd|th)?(?:,\s*(?P<mdy>{_YEAR}))?\b",
-        _QUALIFIER.format("mq") + rf"\b(?P<m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>last|this|next)\s+year)?\b",
-        _QUALIFIER.format("yq") + rf"\b(?P<y>{_YEAR})(?:\s*{_DASH}\s*(?P<y2>{_YEAR}|\d\d))?\b(?![\d%])",
-    ))
+_DATES = (
+    # Decades and periods: matched so that their digits are not read as a year, then skipped.
+    r"(?P<period>(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:19|20)\d0s|[’']\d0s)\b",
+    rf"\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+(?:(?P<unit>year|month|week)|(?P<rm>{_MONTH}))\b",
+    rf"\b(?P<wd>{'|'.join(_WEEKDAYS)})\b",
+    rf"\b(?P<dd>\d{{1,2}})(?:\s*{_DASH}\s*(?P<dd2>\d{{1,2}}))?\s+(?P<dm>{_MONTH})(?:,?\s+(?P<dy>{_YEAR}))?\b",
+    rf"\b(?P<md>{_MONTH}|{_ABBR})\s*(?<=\s|\.)(?P<mdd>\d{{1,2}})(?!\d)(?:\s*{_DASH}\s*(?P<mdd2>\d{{1,2}})(?!\d))?(?:st|nd|rd|th)?(?:,\s*(?P<mdy>{_YEAR}))?\b",
+    _QUALIFIER.format("mq") + rf"\b(?P<m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>last|this|next)\s+year)?\b",
+    _QUALIFIER.format("yq") + rf"\b(?P<y>{_YEAR})(?:\s*{_DASH}\s*(?P<y2>{_YEAR}|\d\d))?\b(?![\d%])",
 )  # fmt: skip
+# Every alternative above starts with one of these characters: a digit or an apostrophe, or the
+# first letter of a qualifier (early, mid, late), of "the", of a relative word (last, next, this),
+# of a weekday or of a month. Checked first, it turns away all other positions at once, where the
+# engine would try each alternative in turn: the same matches, about three times faster on news
+# text (tests/test_dating.py compares both). An alternative added above must add its first letters.
+_DATE_START = "[0-9’'emltLNnTMWFSJAOD]"
+_DATE = re.compile(f"(?={_DATE_START})(?:{'|'.join(_DATES)})")
 # Words after which a bare month or year is a date (and the word that says "since").
 _INTRODUCERS = frozenset((
     "in", "on", "at", "since", "by", "until", "till", "from", "to", "and", "or", "between",
