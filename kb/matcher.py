@@ -98,22 +98,38 @@ class Matchers:
         self.matchers = tuple(matchers)
         # (lowercase?, leading word) -> the matchers with a term led by it; the rest are always run.
         self._led: dict[tuple[bool, str], list[int]] = {}
+        # (lowercase?, leading letters) -> the matchers with a term led by them ("abduct*"): such a
+        # term matches only where a word of the text begins with those letters.
+        prefixed: dict[tuple[bool, str], list[int]] = {}
         self._always: list[int] = []
         self._folded: list[int] = []
         self._other_script: list[int] = []  # with a term led by letters outside ASCII: run on such texts
         for position, matcher in enumerate(self.matchers):
             terms = matcher._find
-            if not terms.usable or any(head.isascii() for head, _ in terms.by_text):
+            letters = [head for head, _ in terms.by_text if _ASCII_WORD.fullmatch(head)]
+            others = [head for head, _ in terms.by_text if not _ASCII_WORD.fullmatch(head)]
+            if not terms.usable or any(head.isascii() for head in others):
                 self._always.append(position)
                 continue
-            if terms.by_text:
+            if others:
                 self._other_script.append(position)
             if terms.folded:
                 self._folded.append(position)
             for word in terms.heads:
                 self._led.setdefault((terms.folded, word), []).append(position)
+            for head in letters:
+                prefixed.setdefault((terms.folded, head), []).append(position)
         self._words = frozenset(word for folded, word in self._led if not folded)
         self._folded_words = frozenset(word for folded, word in self._led if folded)
+        # One scan per text finds the leading letters that begin a word of it. Where one set of
+        # letters begins another ("investigat", "investigation") only the longer is found at a
+        # word, so each found set also runs the matchers of the sets it begins with.
+        self._prefixes: list[tuple[bool, re.Pattern[str], dict[str, set[int]]]] = []
+        for folded in (False, True):
+            heads = sorted((head for lowered, head in prefixed if lowered == folded), key=lambda h: (-len(h), h))
+            if heads:
+                runs = {head: {p for other in heads if head.startswith(other) for p in prefixed[(folded, other)]} for head in heads}
+                self._prefixes.append((folded, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, heads)) + ")"), runs))
 
     def matches(self, text: str) -> list[list[Match]]:
         """Each matcher's matches in the text, in the matchers' order."""
@@ -128,7 +144,11 @@ class Matchers:
         else:
             for word in self._folded_words.intersection(probe.folded_words):
                 run.update(self._led[(True, word)])
-        # A matcher left out would have found no leading word of its terms, and so nothing.
+        for folded, pattern, runs in self._prefixes:
+            if not (folded and probe.folded is None):
+                for head in set(pattern.findall(probe.subject(folded))):
+                    run.update(runs[head])
+        # A matcher left out would have found no leading word or letters of its terms, and so nothing.
         return [matcher.matches(text) if position in run else [] for position, matcher in enumerate(self.matchers)]
 
 

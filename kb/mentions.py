@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from kb.entities import Entities, Entity, no_entities
 from kb.matcher import Matcher, Matchers
 from kb.sources import Article
-from kb.tagging import Collection, Passage
+from kb.tagging import Collection, Passage, TaggedArticle
 
 
 @dataclass(frozen=True)
@@ -74,24 +74,48 @@ def no_mentions() -> Mentions:
     return Mentions(no_entities())
 
 
+@dataclass(frozen=True)
+class ArticleMentions:
+    """What one tagged article names, and who wrote and published it, as entities."""
+
+    mentions: tuple[Mention, ...]
+    authors: tuple[str | None, ...]  # one entity id (or None) per front-matter author
+    publisher: str | None
+
+
+class Mentioner:
+    """The entities' matchers, built once: what each tagged article names."""
+
+    def __init__(self, entities: Entities) -> None:
+        self.entities = entities
+        self.matchers = [(e, Matcher(e.names, e.exclude, case_sensitive=True)) for e in entities.entities]
+        self.every = Matchers(matcher for _, matcher in self.matchers)
+
+    def article(self, tagged: TaggedArticle) -> ArticleMentions:
+        """Every entity's names in every passage of the article; its authors and publisher as entities."""
+        mentions = []
+        for passage in tagged.passages:
+            for (entity, _), found in zip(self.matchers, self.every.matches(passage.block.text), strict=True):
+                if found:
+                    mentions.append(Mention(entity.id, passage, tuple(dict.fromkeys(m.words for m in found))))
+        article = tagged.article
+        authors = tuple(_id(self.entities.author(name)) for name in article.authors)
+        publisher = _publisher(article.publisher, self.matchers) if article.publisher else None
+        return ArticleMentions(tuple(mentions), authors, publisher)
+
+
 def find_mentions(collection: Collection, entities: Entities) -> Mentions:
     """Match every entity's names in every passage, and articles' authors and publishers to entities."""
-    matchers = [(e, Matcher(e.names, e.exclude, case_sensitive=True)) for e in entities.entities]
-    every = Matchers(matcher for _, matcher in matchers)
-    mentions = []
+    mentioner = Mentioner(entities)
+    mentions: list[Mention] = []
     authors: dict[str, tuple[str | None, ...]] = {}
     publishers: dict[str, str] = {}
     for tagged in collection.articles:
-        article = tagged.article
-        for passage in tagged.passages:
-            for (entity, _), found in zip(matchers, every.matches(passage.block.text), strict=True):
-                if found:
-                    mentions.append(Mention(entity.id, passage, tuple(dict.fromkeys(m.words for m in found))))
-        authors[article.id] = tuple(_id(entities.author(name)) for name in article.authors)
-        if article.publisher:
-            publisher = _publisher(article.publisher, matchers)
-            if publisher:
-                publishers[article.id] = publisher
+        found = mentioner.article(tagged)
+        mentions += found.mentions
+        authors[tagged.article.id] = found.authors
+        if found.publisher:
+            publishers[tagged.article.id] = found.publisher
     return Mentions(entities, tuple(mentions), authors, publishers)
 
 

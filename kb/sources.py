@@ -6,12 +6,12 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from kb import clock, memo
+from kb import clock
 from kb.dates import PartialDate
 from kb.discover import Unreadable, find_sources, read_regular
 from kb.itemtypes import ITEM_TYPES, MEANING
@@ -73,6 +73,13 @@ class Article:
     # The authors' names with their parts where front matter gives them (one per author).
     author_names: tuple[Name, ...] = ()
     item_type: str | None = None  # front matter `type:`; see kb/itemtypes.py
+    # A digest of the paragraphs' words, ignoring case and spacing: the same text under two ids
+    # is one article added twice. Made with the article (and so kept with it in the cache).
+    text_digest: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = " ".join(" ".join(p.text.split()) for p in self.paragraphs)
+        object.__setattr__(self, "text_digest", hashlib.sha1(words.lower().encode()).hexdigest())
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:
@@ -436,35 +443,17 @@ def _collection_problems(articles: list[Article]) -> list[Problem]:
     problems = []
     by_url: dict[str, Article] = {}
     by_text: dict[str, Article] = {}
-    seen: dict[int, tuple[Article, str]] = {}
     for article in articles:
         if article.url:
             key = article.url.rstrip("/").lower()
             if key in by_url:
                 problems.append(Problem(article.path, None, "url", f"same url as {by_url[key].path}; is this article already in the collection?"))
             by_url.setdefault(key, article)
-        text = _fingerprint(article, seen)
+        text = article.text_digest
         if text in by_text:
             problems.append(Problem(article.path, None, "body", f"same text as {by_text[text].path}; is this article already in the collection?"))
         by_text.setdefault(text, article)
-    _FINGERPRINTS.clear()
-    _FINGERPRINTS.update(seen)
     return problems
-
-
-# The last check's text fingerprints, by article: a long-lived process (mkdocs serve)
-# checks the same unchanged articles again after every save.
-_FINGERPRINTS: dict[int, tuple[Article, str]] = {}
-memo.kept(_FINGERPRINTS.clear)
-
-
-def _fingerprint(article: Article, seen: dict[int, tuple[Article, str]]) -> str:
-    """A digest of the article's words, ignoring case and spacing (kept for the next check)."""
-    found = _FINGERPRINTS.get(id(article))
-    if found is None or found[0] is not article:
-        found = (article, hashlib.sha1(" ".join(" ".join(p.text.split()) for p in article.paragraphs).lower().encode()).hexdigest())
-    seen[id(article)] = found
-    return found[1]
 
 
 def _describe(value: Value) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import kb
 from kb import memo
 from kb.entities import Entities
-from kb.mentions import Mention, Mentions, find_mentions
+from kb.mentions import Mention, Mentioner, Mentions
 from kb.sources import Article
 from kb.tagging import Collection, TaggedArticle, tag_articles
 from kb.taxonomy import Taxonomy
@@ -100,28 +100,18 @@ def compute_here(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: En
 
 
 def _compute(articles: tuple[Article, ...], taxonomy: Taxonomy, entities: Entities) -> list[Entry]:
-    collection = tag_articles(articles, taxonomy)
-    events = extract_events(collection)
-    mentions = find_mentions(collection, entities)
-    # extract_events sorts by date; an article's own events, in that order, are kept
-    # together with it and merged again by the same key.
-    by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
-    for event in events:
-        by_article[event.passage.article.id].append(event)
-    mentioned: dict[str, list[Mention]] = {a.id: [] for a in articles}
-    for mention in mentions.mentions:
-        mentioned[mention.passage.article.id].append(mention)
-    return [
-        Entry(
-            tagged.article,
-            tagged,
-            tuple(by_article[tagged.article.id]),
-            tuple(mentioned[tagged.article.id]),
-            tuple(mentions.authors.get(tagged.article.id, ())),
-            mentions.publishers.get(tagged.article.id),
-        )
-        for tagged in collection.articles
-    ]
+    mentioner = Mentioner(entities)
+    entries = []
+    for article in articles:
+        # One article through every stage before the next: the word sets the tagger made of its
+        # paragraphs (kb.matcher keeps the last few) are still at hand when its mentions are found.
+        collection = tag_articles((article,), taxonomy)
+        (tagged,) = collection.articles
+        found = mentioner.article(tagged)
+        # extract_events sorts by date: an article's own events, in that order, are merged
+        # again by the same key.
+        entries.append(Entry(article, tagged, extract_events(collection), found.mentions, found.authors, found.publisher))
+    return entries
 
 
 def merge(entries: list[Entry], taxonomy: Taxonomy, entities: Entities) -> Stages:

@@ -105,6 +105,21 @@ def test_a_set_of_matchers_finds_what_each_finds_alone(text: str) -> None:
     assert EVERY.matches(text) == [matcher.matches(text) for matcher, *_ in MATCHERS]
 
 
+# Matchers led by letters that begin one another: found at one word, each must still run.
+_NESTED = [(["invest*"], False), (["investigat*"], False), (["investigation*", "probe"], False), (["Invest*"], True),
+           (["in"], False), (["inv* talks"], True), (["investigations"], False), (["reinvestigat*"], False)]  # fmt: skip
+NESTED = Matchers(Matcher(terms, case_sensitive=cs) for terms, cs in _NESTED)
+NESTED_TEXTS = st.lists(
+    st.sampled_from(["invest", "Invest", "investigat", "investigation", "investigations", "reinvestigation", "inv", "in", "talks", "probe"])
+    | TRICKY | st.just(" "), max_size=12,
+).map("".join)
+
+
+@given(text=NESTED_TEXTS)
+def test_matchers_led_by_letters_that_begin_one_another_all_run(text: str) -> None:
+    assert NESTED.matches(text) == [matcher.matches(text) for matcher in NESTED.matchers]
+
+
 def test_a_backtick_is_an_apostrophe_in_any_text() -> None:
     # Folding turns it into ', in texts of ASCII alone too.
     assert Matcher(["Abe's"], case_sensitive=True).find("Abe`s visit") == ["Abe`s"]

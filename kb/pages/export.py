@@ -75,9 +75,13 @@ def collection_json(plan: Plan) -> str:
     return "".join(pieces)
 
 
+# What json.dumps(value, ensure_ascii=False, separators=(", ", ": ")) builds on every call, built once.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def _fragment(value: object) -> str:
     """One item of a top-level list, on a line of its own (the C encoder writes it: indented JSON is many times slower)."""
-    return "  " + json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return "  " + _ENCODE(value)
 
 
 def _article_signature(plan: Plan, tagged: TaggedArticle) -> tuple[object, ...]:
