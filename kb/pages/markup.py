@@ -6,9 +6,7 @@ import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-import yaml
-
-from kb.pages import sitemap
+from kb.pages import frontmatter, sitemap
 from kb.sources import Article
 from kb.tagging import Passage
 from kb.taxonomy import Administration
@@ -49,18 +47,15 @@ def attr(value: str) -> str:
     return html.escape(" ".join(value.split()), quote=True)
 
 
-# libyaml's emitter writes the same text as PyYAML's own, several times faster (every page has front matter).
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
 def front_matter(data: Mapping[str, object]) -> str:
     """A YAML front matter block; values are dumped, so no text can add keys or close it.
 
     MkDocs templates print front-matter values without escaping them (in the
     header, `<title>`, meta tags), so every text is HTML-escaped here, once.
     """
-    dumped = yaml.dump(_escaped(dict(data)), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{dumped}---\n"
+    escaped = _escaped(dict(data))
+    assert isinstance(escaped, dict)
+    return f"---\n{frontmatter.dump(escaped)}---\n"
 
 
 def _escaped(value: object) -> object:
