@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
-QUERIES = ("Kishida", "Stockholm agreement", "拉致")
+# What researchers of the field type: names of administrations, people and authors, themes in
+# one, two and three words, a year, and Japanese and Korean names.
+QUERIES = (
+    "Kishida", "Abe", "Takaichi", "Kim Jong Un", "Megumi Yokota", "Watanabe",
+    "abductions", "sanctions", "summit", "Stockholm agreement", "liaison offices", "nuclear missile",
+    "normalization talks", "Koizumi Pyongyang", "2014", "拉致", "납치", "김정은",
+)  # fmt: skip
 
 
 class _Quiet(SimpleHTTPRequestHandler):
