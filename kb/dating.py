@@ -57,12 +57,13 @@ _DATES = (
     _QUALIFIER.format("mq") + rf"\b(?P<m>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>last|this|next)\s+year)?\b",
     _QUALIFIER.format("yq") + rf"\b(?P<y>{_YEAR})(?:\s*{_DASH}\s*(?P<y2>{_YEAR}|\d\d))?\b(?![\d%])",
 )  # fmt: skip
-# Every alternative above starts with one of these characters: a digit or an apostrophe, or the
-# first letter of a qualifier (early, mid, late), of "the", of a relative word (last, next, this),
-# of a weekday or of a month. Checked first, it turns away all other positions at once, where the
-# engine would try each alternative in turn: the same matches, about three times faster on news
-# text (tests/test_dating.py compares both). An alternative added above must add its first letters.
-_DATE_START = "[0-9’'emltLNnTMWFSJAOD]"
+# Every alternative above starts with one of these characters: a digit (of any script, as \d
+# reads them: "３ May"), an apostrophe, or the first letter of a qualifier (early, mid, late), of
+# "the", of a relative word (last, next, this), of a weekday or of a month. Checked first, it
+# turns away all other positions at once, where the engine would try each alternative in turn:
+# the same matches, about three times faster on news text (tests/test_dating.py compares both).
+# An alternative added above must add its first letters.
+_DATE_START = r"[\d’'emltLNnTMWFSJAOD]"
 _DATE = re.compile(f"(?={_DATE_START})(?:{'|'.join(_DATES)})")
 # Words after which a bare month or year is a date (and the word that says "since").
 _INTRODUCERS = frozenset((

@@ -23,7 +23,7 @@ _TEXTS = st.one_of(
     st.text(st.sampled_from("ab "), min_size=1990, max_size=2100),  # around the longest text written directly
 )
 _KEYS = st.one_of(st.sampled_from(["title", "description", "tags", "citation", "DC.title", "prism.publicationName", "kb_filters", "search"]),
-                  _WORDS, st.text(_CHARACTERS, min_size=1, max_size=6))  # fmt: skip
+                  _WORDS, st.text(_CHARACTERS, min_size=1, max_size=6), st.text(st.sampled_from("k_."), min_size=95, max_size=140))  # fmt: skip
 _SCALARS = st.one_of(_TEXTS, st.booleans(), st.integers(), st.none())
 _VALUES = st.one_of(
     _SCALARS,
@@ -59,6 +59,14 @@ def test_the_values_pages_give_are_written_without_pyyaml(monkeypatch: Any) -> N
     assert front_matter(page).startswith("---\ntitle: 'Kishida and the Abductions: Note 12'\n")
 
 
-def test_texts_pyyaml_would_quote_are_left_to_it() -> None:
-    for text in ("2014", "yes", "Note: the plan", "#1 issue", "&amp; more", " padded", "日本"):
-        assert frontmatter.dump({"title": text}) == frontmatter.pyyaml({"title": text})
+def test_texts_are_written_directly_or_left_to_pyyaml(monkeypatch: Any) -> None:
+    direct = ["2014", "yes", "Note: the plan", "日本", "https://example.org/a:b", "1995/06"]
+    left = ["#1 issue", "&amp; more", " padded", "two  spaces", "emoji 😀", "tab\there"]
+    expected = {text: frontmatter.pyyaml({"title": text}) for text in direct + left}
+    asked: list[str] = []
+    real = frontmatter.pyyaml
+    monkeypatch.setattr(frontmatter, "pyyaml", lambda data: (asked.append(next(iter(data.values()))), real(data))[1])
+    assert {text: frontmatter.dump({"title": text}) for text in direct + left} == expected
+    assert asked == left  # PyYAML was asked for these texts, and only for these
+    asked.clear()
+    assert frontmatter.dump({"k" * 101: "x"}) == real({"k" * 101: "x"}) and asked == ["x"]  # a key too long for the direct writer

@@ -31,7 +31,8 @@ _NOT_PLAIN = re.compile(r": | #|:$")
 _RESOLVER = yaml.resolver.Resolver()
 _TEXT = "tag:yaml.org,2002:str"
 _LONGEST = 2_000  # longer texts are left to PyYAML, which folds them onto several lines
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
+# A key of letters, digits, "_" and "."; libyaml writes a key over 128 characters as "? key".
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,99}")
 
 
 class _Unsure(Exception):
