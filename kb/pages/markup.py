@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +32,20 @@ def text(value: str) -> str:
     placeholder markers, which could smuggle stashed HTML back in); `#` is escaped
     so that a title ending in `#` keeps it in a heading.
     """
+    return _short_text(value) if len(value) <= _SHORT else _text(value)
+
+
+# The names of tags, administrations and people, and the reasons of tags, recur on every
+# page: a short text is escaped once. (Paragraphs, seldom repeated, are not kept.)
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_text(value: str) -> str:
+    return _text(value)
+
+
+def _text(value: str) -> str:
     plain = " ".join(strip_hidden(value).split())
     escaped = _INLINE.sub(r"\\\1", html.escape(plain, quote=False))
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
