@@ -236,8 +236,10 @@ class Reader:
         extra: dict[str, list[Evidence]] = {}
         by_rule: dict[str, list[Match]] = {}
         for (theme_rule, terms), first in zip(self.rules, first_hits, strict=True):
-            hits = [first] if first else []
-            for term in terms[1:] if first else ():  # a rule needs every one of its terms: the first missing one settles it
+            if not first:
+                continue  # a rule needs every one of its terms: the first missing one settles it
+            hits = [first]
+            for term in terms[1:]:
                 term_hits = term.matches(text)
                 if not term_hits:
                     break

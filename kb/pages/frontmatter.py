@@ -2,9 +2,9 @@
 
 Every page has front matter, and PyYAML's representer (Python, even with libyaml's
 emitter) was a tenth of a build from nothing. The values pages give are mappings,
-lists and texts: those are written here directly, in the very bytes PyYAML gives
-(tests/test_frontmatter.py compares the two on the values pages give and on arbitrary
-texts). A text PyYAML might quote, and any other value, is left to PyYAML.
+lists, booleans and texts: those are written here directly, texts plain or in single
+quotes, in the very bytes PyYAML gives (tests/test_frontmatter.py compares the two).
+A text whose form this module is not sure of, and any other value, is left to PyYAML.
 """
 
 from __future__ import annotations
