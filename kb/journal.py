@@ -67,6 +67,13 @@ class Writer:
         self.replaces.append((path, self.offset, len(old)))
         self.offset += len(old)
 
+    def keep_file(self, folder: Folder, path: str) -> None:
+        """Record the old bytes of a file about to be overwritten, copied from the file itself (a large page is not read into memory)."""
+        change(f"write {NAME}")
+        length = folder.copy_to(parts(path), self.fd) or 0
+        self.replaces.append((path, self.offset, length))
+        self.offset += length
+
     def seal(self, creates: tuple[str, ...], deletes: tuple[str, ...], dirs: tuple[str, ...], manifest: str) -> Plan:
         """Write the header and footer: from here on the run can be rolled back."""
         plan = Plan(creates, tuple(self.replaces), deletes, dirs, manifest)

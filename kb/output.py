@@ -122,13 +122,18 @@ def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered:
                 dirs += _missing_parents(folder, path, dirs)
                 encoded[path] = data
                 continue
-            # Bytes of another length differ: the old ones are read only to be kept in the journal.
-            old = folder.read(journal.parts(path))
-            if size == len(data) and old == data:
+            if size == len(data):
+                old = folder.read(journal.parts(path))
+                if old == data:
+                    continue
+                encoded[path] = data
+                writer = writer or journal.Writer(folder)
+                writer.keep(path, old or b"")
                 continue
+            # Bytes of another length differ: the old ones go to the journal without being read here.
             encoded[path] = data
             writer = writer or journal.Writer(folder)
-            writer.keep(path, old or b"")
+            writer.keep_file(folder, path)
         if writer is None and not creates and not stale and new_text == current_text:
             return WriteReport((), (), len(wanted), recovered)
         writer = writer or journal.Writer(folder)

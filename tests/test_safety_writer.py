@@ -363,3 +363,58 @@ def test_kept_pages_are_left_as_they_are_and_a_vanished_one_stops_the_run(states
         write_pages(kept, docs)
     assert "disappeared while the generator ran; run again" in caught.value.problems[0].message
     assert (docs / old[1].path).read_text(encoding="utf-8") == old[1].content  # nothing else was touched
+
+
+def _copied(tmp_path: Path, data: bytes) -> bytes:
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(data)
+    with open(source, "rb") as src, open(target, "wb") as out:
+        out.write(b"head:")
+        out.flush()
+        assert safefs.copy_all(src.fileno(), out.fileno()) == len(data)
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("kernel", ["copies", "refuses", "stops early"])
+def test_old_bytes_reach_the_journal_whole_whatever_the_kernel_copy_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str) -> None:
+    data = bytes(range(256)) * 9000  # over 2 MB: more than one plain read
+    real = os.copy_file_range
+    if kernel == "refuses":
+
+        def fake(*_: object) -> int:
+            raise OSError(errno.EXDEV, "cross-device copy")
+
+        monkeypatch.setattr(os, "copy_file_range", fake)
+    elif kernel == "stops early":
+        calls = []
+
+        def fake(src: int, dst: int, count: int, *rest: object) -> int:
+            calls.append(count)
+            return real(src, dst, 1000) if len(calls) == 1 else 0  # a file system that reports the end too soon
+
+        monkeypatch.setattr(os, "copy_file_range", fake)
+    assert _copied(tmp_path, data) == b"head:" + data
+
+
+def test_a_page_of_another_length_is_rolled_back_from_the_copied_bytes(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    big = "".join(f"line {n}\n" for n in range(300_000))  # about 3 MB, the size class of collection.json
+    write_pages([Page("explore/collection.json", big)], docs)
+    before = (docs / "explore/collection.json").read_bytes()
+
+    failed = []
+
+    def fail_after_journal(what: str) -> None:
+        if what == "write explore/collection.json" and not failed:  # opened, so already truncated; once
+            failed.append(what)
+            raise OSError(errno.ENOSPC, "no space left on device")
+
+    safefs.FAULT = fail_after_journal
+    try:
+        with pytest.raises(OutputError):
+            write_pages([Page("explore/collection.json", big + "one more line\n")], docs)
+    finally:
+        safefs.FAULT = None
+    assert failed
+    assert (docs / "explore/collection.json").read_bytes() == before
+    assert not (docs / journal.NAME).exists()
