@@ -3,8 +3,9 @@
 
     harness.py mkdocs timed   `mkdocs build --strict`, timing the generator inside the hook
     harness.py mkdocs stub    the same build with the generator stubbed out of the hook:
-                              every kb.build function the hook calls (check, publish,
-                              source_date_epoch) is replaced, so docs/ is left untouched
+                              every kb.build function the hook calls (HOOK_CALLS: check,
+                              publish, forget, source_date_epoch) is replaced, so docs/ is
+                              left untouched
     harness.py generate       generate() once, timed inside the process
     harness.py edit FILE RUN  a first build as `mkdocs serve` makes it (publish(warm=True)), then
                               two edits of FILE, each followed by generate() in the same
@@ -61,36 +62,34 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+# Every kb.build function the MkDocs hook calls: stubbed for *MkDocs alone*, timed as the generator otherwise.
+HOOK_CALLS = ("check", "publish", "forget", "source_date_epoch")
+
+
 def _mkdocs(mode: str) -> dict[str, Any]:
-    spent = {"generator_s": 0.0, "generator_cpu_s": 0.0, "calls": 0}
-    if mode == "stub":
+    spent: dict[str, Any] = {"generator_s": 0.0, "generator_cpu_s": 0.0, "calls": {}}
 
-        def check(*_: object, **__: object) -> Any:
-            spent["calls"] += 1
-            return kb.build.Inputs(None, (), None)  # type: ignore[arg-type]  # no articles: nothing for the hook to publish
-
-        def publish(*_: object, **__: object) -> None:
-            spent["calls"] += 1
-
-        kb.build.check = check  # type: ignore[assignment]
-        kb.build.publish = publish  # type: ignore[assignment]
-        kb.build.source_date_epoch = lambda *_: "1700000000"
-    else:
-
-        def timed(real: Any) -> Any:
-            def call(*args: Any, **kwargs: Any) -> Any:
-                start, cpu = time.perf_counter(), _cpu()
-                try:
-                    return real(*args, **kwargs)
-                finally:
+    def counted(name: str, run: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            start, cpu = time.perf_counter(), _cpu()
+            try:
+                return run(*args, **kwargs)
+            finally:
+                if mode != "stub":
                     spent["generator_s"] += time.perf_counter() - start
                     spent["generator_cpu_s"] += _cpu() - cpu
-                    spent["calls"] += 1
+                spent["calls"][name] = spent["calls"].get(name, 0) + 1
 
-            return call
+        return call
 
-        kb.build.check = timed(kb.build.check)
-        kb.build.publish = timed(kb.build.publish)
+    stubs: dict[str, Any] = {
+        "check": lambda *_, **__: kb.build.Inputs(None, (), None),  # type: ignore[arg-type]  # no articles: nothing to publish
+        "publish": lambda *_, **__: None,
+        "forget": lambda: None,
+        "source_date_epoch": lambda *_: "1700000000",
+    }
+    for name in HOOK_CALLS:
+        setattr(kb.build, name, counted(name, stubs[name] if mode == "stub" else getattr(kb.build, name)))
     from mkdocs.__main__ import cli
 
     sys.argv = ["mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"]

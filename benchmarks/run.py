@@ -443,12 +443,13 @@ def write_report(rows: list[dict[str, object]], csv_path: Path, md_path: Path, r
         "- *generator cold*: `python build_kb.py` with an empty docs/ and no cache (whole process; its new sources tagged by "
         "one worker process per core); *the same in one process*: with `KB_WORKERS=1`.",
         "- *whole build cold*: `mkdocs build --strict` with an empty docs/, site/ and cache (`benchmarks/harness.py mkdocs timed`), "
-        "search index included; in brackets the time spent in the generator inside the hook (`check` + `publish`).",
+        "search index included; in brackets the time spent in the generator inside the hook "
+        "(every `kb.build` call it makes: `check`, `publish`, `forget`, `source_date_epoch`).",
         "- *whole build warm, docs/ emptied*: the same with the cache left by the previous build and docs/ emptied (a CI run that "
         "restores `.cache/`); *docs/ kept*: then once more with docs/ and the cache as that build left them and site/ removed (a "
         "rebuild on one's own machine).",
         "- *MkDocs alone*: `mkdocs build --strict` with docs/ generated and every generator call of the hook stubbed "
-        "(`check`, `publish`, `source_date_epoch`: `benchmarks/harness.py mkdocs stub`; a test checks docs/ is left untouched): "
+        "(the same four calls: `benchmarks/harness.py mkdocs stub`; a test checks docs/ is left untouched): "
         "MkDocs, Material, the sanitiser and the search index.",
         "- *peak MB*: the largest resident memory of the build's whole process tree (Python and the Pagefind indexer together), "
         "sampled from /proc every 0.1 s, over the three builds.",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.helpers import CASES, run_cli, tree
+from tests.helpers import CASES, ROOT, run_cli, tree
 
 SEVERAL = CASES / "bad_sources" / "several-bad-files"
 
@@ -80,3 +83,17 @@ def test_mkdocs_build_fails_cleanly_on_bad_sources(project_factory: Callable[...
     assert "sources/2024-two.md:3: authors: must be a list" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "site").exists()
+
+
+def test_buffered_output_is_not_lost_when_the_run_leaves_without_teardown(project_factory: Callable[..., Path]) -> None:
+    # build_kb.py leaves by os._exit: what a pipe's block buffer still held must be flushed first.
+    project = project_factory("cli-buffered")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for command, expected in (("check", "5 sources are valid"), ("build", "Generated pages under docs/")):
+        result = subprocess.run([sys.executable, str(ROOT / "build_kb.py"), command], cwd=project, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout
+    _with_bad_sources(project)
+    failed = subprocess.run([sys.executable, str(ROOT / "build_kb.py"), "check"], cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.count("sources/") >= 2 and "Aborted with" in failed.stderr
