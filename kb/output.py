@@ -122,15 +122,10 @@ def _write(folder: Folder, wanted: dict[str, str | None], where: str, recovered:
                 dirs += _missing_parents(folder, path, dirs)
                 encoded[path] = data
                 continue
-            if size == len(data):
-                old = folder.read(journal.parts(path))
-                if old == data:
-                    continue
-                encoded[path] = data
-                writer = writer or journal.Writer(folder)
-                writer.keep(path, old or b"")
+            # Bytes of another length differ; bytes of the same length are compared. The old
+            # ones go to the journal by a copy in the kernel, not through this process.
+            if size == len(data) and folder.read(journal.parts(path)) == data:
                 continue
-            # Bytes of another length differ: the old ones go to the journal without being read here.
             encoded[path] = data
             writer = writer or journal.Writer(folder)
             writer.keep_file(folder, path)

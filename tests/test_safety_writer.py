@@ -418,3 +418,14 @@ def test_a_page_of_another_length_is_rolled_back_from_the_copied_bytes(tmp_path:
     assert failed
     assert (docs / "explore/collection.json").read_bytes() == before
     assert not (docs / journal.NAME).exists()
+
+
+@pytest.mark.parametrize("size", [0, 10, 2_500_000, 9_000_000])
+def test_reading_a_file_whole_whatever_size_it_was_said_to_have(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * 12_000  # about 3 MB
+    path = tmp_path / "page"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        assert safefs.read_all(handle.fileno(), None, size) == data  # a size hint too small, too large or none: all of it
+    with open(path, "rb") as handle:
+        assert safefs.read_all(handle.fileno(), 1_500_000, size) == data[:1_500_000]
