@@ -240,16 +240,25 @@ def test_tagging_shared_among_worker_processes_gives_the_same_bytes(project_fact
     monkeypatch.setattr(stages, "PER_WORKER", 5)
     monkeypatch.setenv(stages.WORKERS, "2")
     started: list[int] = []
+    runs: list[int] = []
     real = concurrent.futures.ProcessPoolExecutor
+
+    class Counted(real):  # type: ignore[valid-type,misc]
+        def map(self, fn: Any, *iterables: Any, **options: Any) -> Any:
+            first = list(iterables[0])
+            runs.extend(len(run) for run in first)
+            return super().map(fn, first, *iterables[1:], **options)
 
     def counted(count: int, **options: object) -> concurrent.futures.ProcessPoolExecutor:
         started.append(count)
-        return real(count, **options)  # type: ignore[arg-type]
+        return Counted(count, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
     monkeypatch.setattr(stages, "workers", lambda misses: 2 if misses >= 10 else 1)  # as on a machine of two cores or more
+    monkeypatch.setattr(stages, "RUN", 3)  # several runs per worker, their results put back in order
     generate(Project(project), TODAY)
     assert started == [2]
+    assert len(runs) == 8 and set(runs) == {3}  # 24 articles
     assert _docs(project) == _fresh(project_factory, project, "workers-reference")
     # The next build keeps every page: the entries made by the workers are the cache's own.
     store = cache.for_project(Project(project).cache)
