@@ -105,7 +105,7 @@ def _publish(project: Project, inputs: Inputs, cached: bool, warm: bool) -> Writ
     if reuse is None:
         pages: tuple[Page | Kept, ...] = render_pages(stages.collection, mentions=stages.mentions, events=stages.events)
     else:
-        pages = plan_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse)
+        pages = plan_pages(stages.collection, mentions=stages.mentions, events=stages.events, reuse=reuse, lines=reuse.lines)
     report = write_pages(pages, project.docs)
     if reuse is not None:
         keeper.close(store, reuse)

@@ -95,6 +95,7 @@ class Cache:
         self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
         self._used: set[bytes] = set()
         self.pages: dict[str, PageRecord] | None = None  # page path -> its file as last written; loaded on first use
+        self.lines: dict[bytes, str] | None = None  # collection.json's lines by key (kb/keeper.py); loaded on first use
         # source path -> (its file as read, the key of its bytes, the base then): the last build's, and this one's
         self._seen: dict[str, tuple[Signature, bytes, bytes]] = {}
         self._seeing: dict[str, tuple[Signature, bytes, bytes]] = {}
@@ -294,6 +295,7 @@ _OPEN: dict[Path, Cache] = {}
 def _forget_entries() -> None:
     for store in _OPEN.values():
         store.memory.clear()
+        store.lines = None
 
 
 memo.kept(_forget_entries)

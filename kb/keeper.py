@@ -27,6 +27,12 @@ _DIGEST = stash.DIGEST
 
 INDEX = "pages.index"
 _INDEX_FORMAT = "kb-pages-2"
+LINES = "lines.index"  # not *.pickle: the cache deletes entries of that suffix it did not use
+_LINES_FORMAT = "kb-lines-1"
+# The stored lines are written again when more than this share of a build's lines
+# was not among them (a build from nothing, a new taxonomy): one edited article leaves
+# the file as it is, since its own new lines are found in memory while the process lives.
+REWRITE_SHARE = 0.01
 # What a written file looked like right after the build wrote (or left) it:
 # a file changed since has another size, times or inode.
 FileState = tuple[int, int, int, int]
@@ -62,6 +68,12 @@ class PageKeeper:
             everything.update(article_id.encode() + b"\0" + (key or b"?"))
         self._everything = None if None in self._sources.values() else everything.digest()
         self._next: dict[str, PageRecord | bytes] = {}
+        self.lines: LineStore | None = None  # collection.json's lines, when the build keeps them (open_for)
+
+    @property
+    def sources(self) -> Mapping[str, bytes | None]:
+        """Each article id's source key in this build."""
+        return self._sources
 
     def _key(self, draft: Draft) -> bytes | None:
         digest = hashlib.blake2b(self.base + draft.path.encode() + b"\0", digest_size=_DIGEST)
@@ -107,6 +119,68 @@ class PageKeeper:
         return index
 
 
+class LineStore:
+    """kb.pages.Lines for one build: collection.json's lines by a key of the article results and parts each is made of."""
+
+    def __init__(self, base: bytes, sources: Mapping[str, bytes | None], stored: dict[bytes, str], path: Path | None) -> None:
+        self.base = base
+        self.sources = sources
+        self.stored = stored
+        self.path = path
+        self.used: dict[bytes, str] = {}  # every line this build asked for or encoded, by key
+        self.asked = 0
+        self.added = 0
+        self.total = 0
+
+    def key(self, article_id: str, *parts: bytes) -> bytes | None:
+        """The line's key: the build's base key, its article's source key and `parts`; None when the source key is unknown."""
+        source = self.sources.get(article_id)
+        if source is None:
+            return None
+        digest = hashlib.blake2b(self.base + b"line\0" + source, digest_size=_DIGEST)
+        for part in parts:
+            digest.update(b"%d:" % len(part) + part)
+        return digest.digest()
+
+    def get(self, key: bytes) -> str | None:
+        """The stored line, if any."""
+        self.asked += 1
+        line = self.stored.get(key)
+        if line is not None:
+            self.used[key] = line
+        return line
+
+    def put(self, key: bytes, line: str) -> None:
+        """A line just encoded."""
+        self.used[key] = line
+        self.added += 1
+
+    def seen(self, count: int) -> None:
+        """How many lines a list had, asked for or not."""
+        self.total += count
+
+    def save(self) -> dict[bytes, str]:
+        """The lines the next build starts from: rewritten on disk when every line was asked for and many were new."""
+        if self.path is None or self.asked < self.total or self.added <= REWRITE_SHARE * self.asked:
+            return self.stored
+        stash.write(self.path, pickle.dumps((_LINES_FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+        return self.used
+
+
+def load_lines(path: Path) -> dict[bytes, str]:
+    """The stored lines; empty when missing, torn or unreadable (they are then encoded again)."""
+    payload = stash.read(path)
+    if payload is None:
+        return {}
+    try:
+        name, lines = pickle.loads(payload)
+    except Exception:
+        return {}
+    if name != _LINES_FORMAT or not isinstance(lines, dict):
+        return {}
+    return lines
+
+
 def _state(path: str) -> FileState | None:
     """Size, times and inode of a regular file (no link followed), or None."""
     try:
@@ -125,12 +199,18 @@ def open_for(store: Cache, docs: Path, collection: Collection, render_shared: bo
     if store.pages is None:
         store.pages = load_index(store.folder / INDEX)
     sources = {t.article.id: store.key_of(t.article) for t in collection.articles}
-    return PageKeeper(store.base, sources, store.pages, docs, store.folder / INDEX, render_shared)
+    found = PageKeeper(store.base, sources, store.pages, docs, store.folder / INDEX, render_shared)
+    if store.lines is None:
+        store.lines = load_lines(store.folder / LINES)
+    found.lines = LineStore(store.base, found.sources, store.lines, store.folder / LINES)
+    return found
 
 
 def close(store: Cache, keeper: PageKeeper) -> None:
-    """After the pages were written: the keeper's records, on disk and in the cache for the next build of this process."""
+    """After the pages were written: the keeper's records and lines, on disk and in the cache for the next build of this process."""
     store.pages = keeper.save()
+    if keeper.lines is not None:
+        store.lines = keeper.lines.save()
 
 
 def load_index(path: Path) -> dict[str, PageRecord]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import cache
+from kb import cache, keeper, memo
 from kb.build import Project, check, generate
 from kb.entities import no_entities
 from kb.mentions import find_mentions
@@ -77,7 +77,8 @@ def test_every_edit_gives_the_bytes_of_a_build_from_nothing(project_factory: Cal
     rng = random.Random(seed)
     for step in range(6):
         done = _one_edit(project, rng, step)
-        if step % 3 == 2:  # now and then a new process: entries and page records come from disk
+        if step % 3 == 2:  # now and then a new process: entries, page records and collection.json's lines come from disk
+            memo.forget()
             store = cache.for_project(Project(project).cache)
             store.memory.clear()
             store.pages = None
@@ -148,8 +149,12 @@ def test_a_warm_first_build_renders_the_collection_pages_and_later_saves_reuse_t
     generate(Project(project), TODAY)
     assert encoded == []  # nothing changed: collection.json is kept, not rendered
     forget()
+    rendered: list[int] = []
+    real_page = export.collection_json
+    monkeypatch.setattr(export, "collection_json", lambda plan: rendered.append(1) or real_page(plan))
     publish(Project(project), check(Project(project), TODAY), warm=True)
-    assert encoded  # rendered all the same: its fragments are in memory now
+    # Rendered all the same, its lines found on disk (kb/keeper.py), none encoded: its fragments are in memory now.
+    assert rendered == [1] and encoded == []
     before = len(encoded)
     source = sorted((project / "sources").glob("*.md"))[3]
     _edit(source, "\n\n", "\n\nThe weather in the capital was mild that week.\n\n")
@@ -170,3 +175,45 @@ def test_forgetting_every_memo_changes_no_byte(project_factory: Callable[..., Pa
     shutil.rmtree(project / "docs" / "explore")
     generate(Project(project), TODAY)
     assert _docs(project) == before
+
+
+def test_a_new_process_encodes_only_the_lines_of_what_changed(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "lines", n=12)
+    generate(Project(project), TODAY)
+    stored = project / ".cache" / "kb" / keeper.LINES
+    assert stored.is_file()  # a build from nothing writes them
+    encoded: list[str] = []
+    real = export._article
+
+    def counted(plan: Plan, tagged: object) -> dict[str, object]:
+        encoded.append(tagged.article.id)  # type: ignore[attr-defined]
+        return real(plan, tagged)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "_article", counted)
+    # One article of twelve is many lines of a small collection; of 5,000, it is under the share.
+    monkeypatch.setattr(keeper, "REWRITE_SHARE", 0.5)
+    source = sorted((project / "sources").glob("*.md"))[5]
+    _edit(source, "\n\n", "\n\nYoshihide Suga met the families of abductees in Tokyo in November 2020.\n\n")
+    memo.forget()  # as a new process: nothing in memory
+    cache.for_project(Project(project).cache).memory.clear()
+    before = stored.stat().st_mtime_ns
+    generate(Project(project), TODAY)
+    assert encoded == [source.stem]
+    assert stored.stat().st_mtime_ns == before  # one article's lines: the stored ones stay as they are
+    assert _docs(project) == _fresh(project_factory, project, "lines-reference")
+
+
+def test_torn_or_foreign_stored_lines_are_encoded_again(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "lines-torn", n=8)
+    generate(Project(project), TODAY)
+    stored = project / ".cache" / "kb" / keeper.LINES
+    data = stored.read_bytes()
+    source = sorted((project / "sources").glob("*.md"))[2]
+    for damage in (data[: len(data) // 2], data[:40] + bytes([data[40] ^ 1]) + data[41:], b""):
+        stored.write_bytes(damage)
+        _edit(source, "\n\n", "\n\nThe weather in the capital was mild that week.\n\n")
+        memo.forget()
+        cache.for_project(Project(project).cache).memory.clear()
+        generate(Project(project), TODAY)
+        assert _docs(project) == _fresh(project_factory, project, f"lines-torn-{len(damage)}")
+        assert keeper.load_lines(stored)  # every line was encoded again, and kept anew

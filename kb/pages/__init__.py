@@ -11,7 +11,7 @@ from kb.pages.sitemap import OWNED
 from kb.tagging import Collection
 from kb.timeline import Event
 
-__all__ = ["OWNED", "Draft", "Kept", "Page", "Reuse", "plan_pages", "render_pages"]
+__all__ = ["OWNED", "Draft", "Kept", "Lines", "Page", "Reuse", "plan_pages", "render_pages"]
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,40 @@ class Reuse(Protocol):
         """Whether the draft's file stays as it is (if not, it is rendered and written, and the answer remembers its inputs)."""
 
 
-def drafts(collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> list[Draft]:
+class Lines(Protocol):
+    """Lines of a page made of many items (collection.json) that an earlier build encoded, found by a key of what each is made of (kb/keeper.py)."""
+
+    def key(self, article_id: str, *parts: bytes) -> bytes | None:
+        """The key of a line made from this article's results and `parts` (anything else it depends on); None: not known, encode it."""
+
+    def get(self, key: bytes) -> str | None:
+        """The line stored under `key`, if any."""
+
+    def put(self, key: bytes, line: str) -> None:
+        """Store a line just encoded."""
+
+    def seen(self, count: int) -> None:
+        """Say how many lines a list was made of, asked for or not (so the store knows whether it saw them all)."""
+
+
+def drafts(collection: Collection, mentions: Mentions, events: tuple[Event, ...], lines: Lines | None = None) -> list[Draft]:
     """Every page of the site as a draft, in no particular order."""
     from kb.pages import article, citations, entities, export, indexes, timeline, topics
     from kb.pages.plan import Plan
 
-    plan = Plan(collection, mentions, events)
+    plan = Plan(collection, mentions, events, lines)
     found: list[Draft] = []
     for renderer in (topics, indexes, entities, export, timeline, article, citations):
         found += renderer.drafts(plan)
     return found
 
 
-def plan_pages(collection: Collection, mentions: Mentions, events: tuple[Event, ...], reuse: Reuse) -> tuple[Page | Kept, ...]:
+def plan_pages(
+    collection: Collection, mentions: Mentions, events: tuple[Event, ...], reuse: Reuse, lines: Lines | None = None
+) -> tuple[Page | Kept, ...]:
     """Every generated file, sorted by path: rendered, or kept as it is when `reuse` says nothing it is made from changed."""
     out: list[Page | Kept] = []
-    for draft in drafts(collection, mentions, events):
+    for draft in drafts(collection, mentions, events, lines):
         out.append(Kept(draft.path) if reuse.kept(draft) else draft.page())
     return tuple(sorted(out, key=lambda page: page.path))
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 from xml.etree import ElementTree as ET
 
 from kb import memo
 from kb.mentions import Mention
-from kb.pages import Draft, sitemap
+from kb.pages import Draft, Lines, sitemap
 from kb.pages.citations import csl_item, reference
 from kb.pages.plan import Plan
 from kb.pages.topics import ids
@@ -54,14 +56,23 @@ def collection_json(plan: Plan) -> str:
     mentions = plan.mentions
     # Articles' fragments also show their mentions' entities: other entities, other fragments.
     _FRAGMENTS.begin(mentions.entities)
+    # A line an earlier build (or process) encoded is found by its article's results and,
+    # for an article, the topic pages quoting it: everything else a line shows (mentions,
+    # authors, publisher, entities, taxonomy) comes from its article's results or is in
+    # every key (kb/keeper.py). A mention or event is its article's nth, in an order its
+    # article's results fix.
+    lines = plan.lines
     lists = {
-        "articles": _FRAGMENTS.each("article", plan.collection.articles, lambda t: _article_signature(plan, t), lambda t: _article(plan, t)),
+        "articles": _FRAGMENTS.each(
+            "article", plan.collection.articles, lambda t: _article_signature(plan, t), lambda t: _article(plan, t),
+            Keyed(lines, lambda t: t.article.id, lambda t: pickle.dumps(plan.quotes_of(t.article.id), protocol=5)),
+        ),
         "administrations": [_fragment(item) for item in data["administrations"]],
         "themes": [_fragment(item) for item in data["themes"]],
         "entities": [_fragment(item) for item in data["entities"]],
-        "mentions": _FRAGMENTS.each("mention", mentions.mentions, None, _mention),
-        "events": _FRAGMENTS.each("event", plan.events, None, _event),
-    }
+        "mentions": _FRAGMENTS.each("mention", mentions.mentions, None, _mention, Keyed(lines, lambda m: m.passage.article.id)),
+        "events": _FRAGMENTS.each("event", plan.events, None, _event, Keyed(lines, lambda e: e.passage.article.id)),
+    }  # fmt: skip
     _FRAGMENTS.finish()
     pieces = ["{\n", f' "version": {json.dumps(SCHEMA_VERSION)},\n']
     for number, (name, items) in enumerate(lists.items()):
@@ -91,6 +102,15 @@ def _article_signature(plan: Plan, tagged: TaggedArticle) -> tuple[object, ...]:
     return (mentions.in_article(article_id), mentions.authors.get(article_id), mentions.publishers.get(article_id), plan.quotes_of(article_id))
 
 
+@dataclass(frozen=True)
+class Keyed(Generic[T]):
+    """How the lines of one list are found in a build's kb.pages.Lines: the article each value comes from, and what else a line depends on."""
+
+    lines: Lines | None
+    owner: Callable[[T], str]
+    extra: Callable[[T], bytes] | None = None
+
+
 class _Fragments:
     """JSON fragments of the last call, by the identity of the (immutable) value they encode and a signature of the rest."""
 
@@ -109,18 +129,37 @@ class _Fragments:
             self._last = {}
         self._context = context
 
-    def each(self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]] | None, encode: Callable[[T], object]) -> list[str]:
-        """The fragment of every value, encoded again only when the value or its signature is new."""
+    def each(
+        self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]] | None, encode: Callable[[T], object], keyed: Keyed[T],
+    ) -> list[str]:  # fmt: skip
+        """The fragment of every value: the last call's for the same value and signature, else the stored line, else encoded."""
         out = []
         last, following = self._last, self._next
+        lines, tag = keyed.lines, kind.encode()
+        seen: dict[str, int] = {}  # article id -> how many of its values came before
         for value in values:
             slot = (kind, id(value))
             mark = signature(value) if signature is not None else None
             found = last.get(slot)
+            if lines is not None:
+                owner = keyed.owner(value)
+                nth = seen.get(owner, 0)
+                seen[owner] = nth + 1
             if found is None or found[0] is not value or found[1] != mark:
-                found = (value, mark, _fragment(encode(value)))
+                if lines is None:
+                    line = _fragment(encode(value))
+                else:
+                    extra = keyed.extra(value) if keyed.extra is not None else b""
+                    key = lines.key(owner, tag, b"%d" % nth, extra)
+                    stored = lines.get(key) if key is not None else None
+                    line = stored if stored is not None else _fragment(encode(value))
+                    if key is not None and stored is None:
+                        lines.put(key, line)
+                found = (value, mark, line)
             following[slot] = found
             out.append(found[2])
+        if lines is not None:
+            lines.seen(len(out))
         return out
 
     def finish(self) -> None:

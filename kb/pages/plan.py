@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from kb import memo
 from kb.mentions import Mentions
-from kb.pages import sitemap
+from kb.pages import Lines, sitemap
 from kb.tagging import Collection, Passage, TaggedArticle
 from kb.taxonomy import Administration, Taxonomy, Theme
 from kb.timeline import Event
@@ -29,10 +29,11 @@ ARTICLE_LIST = 50
 class Plan:
     """The collection plus the quoting decisions shared by topic and article pages."""
 
-    def __init__(self, collection: Collection, mentions: Mentions, events: tuple[Event, ...]) -> None:
+    def __init__(self, collection: Collection, mentions: Mentions, events: tuple[Event, ...], lines: Lines | None = None) -> None:
         self.collection = collection
         self.events = events
         self.mentions = mentions
+        self.lines = lines  # collection.json's lines from an earlier build (kb.pages.Lines), if the build keeps them
         self.taxonomy = collection.taxonomy
         self._articles, self._passages = _by_tag(collection.articles)
         self._position: dict[str, int] | None = None
