@@ -29,12 +29,14 @@ def read(path: Path) -> bytes | None:
 
 def write(path: Path, payload: bytes) -> None:
     """payload, with its digest in front, into `path` via a temporary file; a failure only costs time."""
-    blob = hashlib.blake2b(payload, digest_size=DIGEST).digest() + payload
+    digest = hashlib.blake2b(payload, digest_size=DIGEST).digest()
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
-            handle.write(blob)
+            # Two writes, not digest + payload: a payload of tens of MB (kb/keeper.py's lines) is not copied.
+            handle.write(digest)
+            handle.write(payload)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
