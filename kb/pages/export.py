@@ -13,7 +13,7 @@ import functools
 import json
 import pickle
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from xml.etree import ElementTree as ET
@@ -130,27 +130,25 @@ class _Fragments:
         self._context = context
 
     def each(
-        self, kind: str, values: Iterable[T], signature: Callable[[T], tuple[object, ...]] | None, encode: Callable[[T], object], keyed: Keyed[T],
+        self, kind: str, values: Sequence[T], signature: Callable[[T], tuple[object, ...]] | None, encode: Callable[[T], object], keyed: Keyed[T],
     ) -> list[str]:  # fmt: skip
         """The fragment of every value: the last call's for the same value and signature, else the stored line, else encoded."""
         out = []
         last, following = self._last, self._next
         lines, tag = keyed.lines, kind.encode()
-        seen: dict[str, int] = {}  # article id -> how many of its values came before
+        nths: dict[int, int] | None = None  # id(value) -> how many values of its article come before it; made at the first miss
         for value in values:
             slot = (kind, id(value))
             mark = signature(value) if signature is not None else None
             found = last.get(slot)
-            if lines is not None:
-                owner = keyed.owner(value)
-                nth = seen.get(owner, 0)
-                seen[owner] = nth + 1
             if found is None or found[0] is not value or found[1] != mark:
                 if lines is None:
                     line = _fragment(encode(value))
                 else:
+                    if nths is None:
+                        nths = _nths(values, keyed.owner)
                     extra = keyed.extra(value) if keyed.extra is not None else b""
-                    key = lines.key(owner, tag, b"%d" % nth, extra)
+                    key = lines.key(keyed.owner(value), tag, b"%d" % nths[id(value)], extra)
                     stored = lines.get(key) if key is not None else None
                     line = stored if stored is not None else _fragment(encode(value))
                     if key is not None and stored is None:
@@ -165,6 +163,18 @@ class _Fragments:
     def finish(self) -> None:
         """Keep only what this call used (the values it holds stay alive, so their ids stay theirs)."""
         self._last, self._next = self._next, {}
+
+
+def _nths(values: Iterable[T], owner: Callable[[T], str]) -> dict[int, int]:
+    """Each value's place among the values of its article (by identity), in one pass."""
+    counts: dict[str, int] = {}
+    found = {}
+    for value in values:
+        article_id = owner(value)
+        nth = counts.get(article_id, 0)
+        counts[article_id] = nth + 1
+        found[id(value)] = nth
+    return found
 
 
 _FRAGMENTS = _Fragments()
