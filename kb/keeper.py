@@ -169,16 +169,8 @@ class LineStore:
 
 def load_lines(path: Path) -> dict[bytes, str]:
     """The stored lines; empty when missing, torn or unreadable (they are then encoded again)."""
-    payload = stash.read(path)
-    if payload is None:
-        return {}
-    try:
-        name, lines = pickle.loads(payload)
-    except Exception:
-        return {}
-    if name != _LINES_FORMAT or not isinstance(lines, dict):
-        return {}
-    return lines
+    lines = _load(path, _LINES_FORMAT)
+    return lines if isinstance(lines, dict) else {}
 
 
 def _state(path: str) -> FileState | None:
@@ -215,15 +207,19 @@ def close(store: Cache, keeper: PageKeeper) -> None:
 
 def load_index(path: Path) -> dict[str, PageRecord]:
     """The page records of the last build; empty when missing, torn or unreadable (every page is then rendered)."""
-    payload = stash.read(path)
-    if payload is None:
-        return {}
-    try:
-        name, index = pickle.loads(payload)
-    except Exception:
-        return {}
-    if name != _INDEX_FORMAT or not isinstance(index, dict) or not all(isinstance(v, PageRecord) for v in index.values()):
+    index = _load(path, _INDEX_FORMAT)
+    if not isinstance(index, dict) or not all(isinstance(v, PageRecord) for v in index.values()):
         return {}
     return index
 
 
+def _load(path: Path, form: str) -> object:
+    """What a stash file written as (form, value) holds, or None when it is missing, torn, unreadable or of another form."""
+    payload = stash.read(path)
+    if payload is None:
+        return None
+    try:
+        name, value = pickle.loads(payload)
+    except Exception:
+        return None
+    return value if name == form else None

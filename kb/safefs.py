@@ -149,14 +149,27 @@ class Folder:
 
     def read(self, parts: Parts, limit: int | None = None) -> bytes | None:
         """The bytes of regular file `parts` (at most `limit`), None if absent; anything else raises UnsafePath."""
+        with self._regular(parts) as opened:
+            return None if opened is None else read_all(opened[0], limit, opened[1].st_size)
+
+    def copy_to(self, parts: Parts, out: int) -> int | None:
+        """Append the bytes of regular file `parts` to the open file `out`; how many, or None if absent (as read() refuses, so does this)."""
+        with self._regular(parts) as opened:
+            return None if opened is None else copy_all(opened[0], out)
+
+    @contextlib.contextmanager
+    def _regular(self, parts: Parts) -> Iterator[tuple[int, os.stat_result] | None]:
+        """Regular file `parts` open for reading, with its stat (None if absent); a link or anything else raises UnsafePath."""
         _names(parts)
         parent = self.dir_fd(parts[:-1])
         if parent is None:
-            return None
+            yield None
+            return
         try:
             fd = os.open(parts[-1], _READ, dir_fd=parent)
         except FileNotFoundError:
-            return None
+            yield None
+            return
         except OSError as err:
             if err.errno == errno.ELOOP:
                 raise UnsafePath(parts, "is a symbolic link") from None
@@ -165,29 +178,7 @@ class Folder:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise UnsafePath(parts, f"is {describe(info.st_mode)}, not a regular file")
-            return read_all(fd, limit, info.st_size)
-        finally:
-            os.close(fd)
-
-    def copy_to(self, parts: Parts, out: int) -> int | None:
-        """Append the bytes of regular file `parts` to the open file `out`; how many, or None if absent (as read() refuses, so does this)."""
-        _names(parts)
-        parent = self.dir_fd(parts[:-1])
-        if parent is None:
-            return None
-        try:
-            fd = os.open(parts[-1], _READ, dir_fd=parent)
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            if err.errno == errno.ELOOP:
-                raise UnsafePath(parts, "is a symbolic link") from None
-            raise
-        try:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):
-                raise UnsafePath(parts, f"is {describe(mode)}, not a regular file")
-            return copy_all(fd, out)
+            yield fd, info
         finally:
             os.close(fd)
 
