@@ -61,16 +61,17 @@ class Writer:
             view = view[os.write(self.fd, view) :]
 
     def keep(self, path: str, old: bytes) -> None:
-        """Record the old bytes of a file about to be overwritten."""
+        """Record these bytes as the old ones of a file about to be overwritten (the writer copies them with keep_file)."""
         if old:
             self._write(old)
-        self.replaces.append((path, self.offset, len(old)))
-        self.offset += len(old)
+        self._kept(path, len(old))
 
     def keep_file(self, folder: Folder, path: str) -> None:
         """Record the old bytes of a file about to be overwritten, copied from the file itself (a large page is not read into memory)."""
         change(f"write {NAME}")
-        length = folder.copy_to(parts(path), self.fd) or 0
+        self._kept(path, folder.copy_to(parts(path), self.fd) or 0)
+
+    def _kept(self, path: str, length: int) -> None:
         self.replaces.append((path, self.offset, length))
         self.offset += length
 

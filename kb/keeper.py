@@ -6,6 +6,10 @@ page made from the whole collection) and its `extra`: a page whose key is
 unchanged would be rendered to the same bytes (kb/pages.Draft). The records live
 in `.cache/kb/pages.index`, written whole or not at all; a torn index only costs
 the time of rendering every page.
+
+Likewise the lines of collection.json (kb/pages.Lines): each is kept in
+`.cache/kb/lines.index` under a key of the base key, its article's cache key and
+what else it shows, so that a new process encodes only the lines of what changed.
 """
 
 from __future__ import annotations
