@@ -8,9 +8,9 @@ again; a changed input is a different key, never a stale hit. The cache lives
 in `.cache/kb/` at the project root, outside the generated folders. Deleting it
 changes nothing but the time a build takes.
 
-Crash safety: an entry is written whole or not at all, with a digest
-(kb/stash.py); an entry that is torn, truncated or unreadable is ignored (and
-recomputed), never trusted. The records of which pages can stay as written
+Entries are stored many to a file (kb/packs.py). Crash safety: a pack is
+written whole or not at all, with a digest (kb/stash.py); a pack or an entry
+that is torn, truncated or unreadable is ignored (and recomputed), never trusted. The records of which pages can stay as written
 are kb/keeper.py's. Entries are pickles of
 the generator's own values: the cache is trusted like the code next to it, so
 keep `.cache/` out of version control (it is in .gitignore).
@@ -33,6 +33,7 @@ import kb
 from kb import memo, stash
 from kb.discover import MAX_DATA_BYTES, Unreadable, read_regular, read_regular_as_found
 from kb.entities import Entities
+from kb.packs import Packs
 from kb.problems import Problem
 from kb.sources import MAX_BYTES, Article, Reader
 from kb.stages import Entry, Stages, compute, merge
@@ -44,6 +45,8 @@ if TYPE_CHECKING:  # the page records are kb/keeper.py's; a long-lived process k
 # Bump when the layout of an entry changes (the code hash changes anyway, so this is belt and braces).
 FORMAT = b"kb-cache-1"
 _DIGEST = stash.DIGEST
+# Files of the earlier layout (one entry per file) or of a write cut short: the cache's to delete.
+_LEGACY = (".pickle", ".tmp")
 PACKAGE = Path(kb.__file__).resolve().parent
 
 
@@ -53,7 +56,7 @@ class Stats:
 
     hits: int = 0
     misses: int = 0
-    torn: int = 0
+    torn: int = 0  # packs and entries found damaged (each is computed again)
 
 
 def code_hash(root: Path = PACKAGE) -> bytes:
@@ -94,6 +97,7 @@ class Cache:
         self._loaded: dict[int, tuple[bytes, Entry]] = {}  # id(article) -> (key, entry) for articles read from the cache
         self._read: dict[int, tuple[bytes, Article]] = {}  # id(article) -> (key, article) for articles parsed afresh
         self._used: set[bytes] = set()
+        self._packs = Packs(folder) if folder is not None else None
         self.pages: dict[str, PageRecord] | None = None  # page path -> its file as last written; loaded on first use
         self.lines: dict[bytes, str] | None = None  # collection.json's lines by key (kb/keeper.py); loaded on first use
         # source path -> (its file as read, the key of its bytes, the base then): the last build's, and this one's
@@ -113,6 +117,8 @@ class Cache:
         self._loaded.clear()
         self._read.clear()
         self._used = set()
+        if self._packs is not None:
+            self._packs.begin(self._base)
         self._seen, self._seeing = self._seeing, {}
 
     def reader(self, read: Reader) -> Reader:
@@ -205,28 +211,24 @@ class Cache:
 
     # Disk and memory -------------------------------------------------------
 
-    def _path(self, key: bytes) -> Path | None:
-        return self.folder / f"{key.hex()}.pickle" if self.folder is not None else None
-
     def _get(self, key: bytes) -> Entry | None:
         if key in self.memory:
             return self.memory[key]
-        path = self._path(key)
-        if path is None:
+        if self._packs is None:
             return None
-        if not path.exists():
-            return None
-        payload = stash.read(path)
+        torn = self._packs.torn
+        payload = self._packs.get(key)
+        self.stats.torn += self._packs.torn - torn
         if payload is None:
-            self.stats.torn += 1
             return None
         try:
             stored, entry = pickle.loads(payload)
         except Exception:  # an entry from another version of the code, or damaged: recompute it
             self.stats.torn += 1
             return None
-        # A whole entry under another entry's name (a copied or renamed file) is no hit.
+        # A whole entry filed under another key (a damaged pack's index) is no hit.
         if stored != key or not isinstance(entry, Entry):
+            self.stats.torn += 1
             return None
         # Kept in memory too: the next build of a long-lived process then reuses the very
         # same values, which the page renderers' own memos recognise by identity.
@@ -236,20 +238,21 @@ class Cache:
     def _put(self, key: bytes, entry: Entry) -> None:
         self._used.add(key)
         self.memory[key] = entry
-        path = self._path(key)
-        if path is None:
-            return
-        stash.write(path, pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL))
+        if self._packs is not None:
+            self._packs.add(key, pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _finish(self) -> None:
-        """Keep in memory and on disk only the entries this build used."""
+        """Keep in memory only the entries this build used."""
         self.memory = {k: v for k, v in self.memory.items() if k in self._used}
-        if self.folder is None or not self.folder.is_dir():
+
+    def save(self) -> None:
+        """Keep on disk only the entries this build used, writing those it computed (once its pages are written)."""
+        if self.folder is None or self._packs is None:
             return
-        wanted = {f"{k.hex()}.pickle" for k in self._used}
+        self._packs.finish(self._used)
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
-                if path.name not in wanted and (path.suffix == ".pickle" or path.name.endswith(".tmp")):
+                if path.name.endswith(_LEGACY):
                     path.unlink(missing_ok=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kb import build, cache, keeper, memo, stages
+from kb import build, cache, keeper, memo, packs, stages, stash
 from kb.build import Project, generate
 from kb.tagging import TaggedArticle
 from tests.helpers import ROOT, TODAY, tree
@@ -68,8 +69,13 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def test_build_with_cache_equals_build_without(project_factory: Callable[..., Path]) -> None:
     project = _project(project_factory, "with-cache")
+    legacy = project / ".cache" / "kb" / f"{'00' * 32}.pickle"  # an entry of the layout of one file per entry
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"old")
     generate(Project(project), TODAY)
-    assert len(list((project / ".cache" / "kb").glob("*.pickle"))) == 24
+    # The 24 entries in one pack (kb/packs.py), not a file each.
+    assert [path.suffix for path in (project / ".cache" / "kb").glob("*.pickle")] == []
+    assert len(list((project / ".cache" / "kb").glob("*" + packs.SUFFIX))) == 1
     assert _docs(project) == _fresh(project_factory, project, "without-cache")
 
 
@@ -109,29 +115,107 @@ def test_fresh_process_reads_entries_from_disk(project_factory: Callable[..., Pa
     assert _docs(project) == before
 
 
-def test_torn_or_garbled_entries_are_ignored_and_recomputed(project_factory: Callable[..., Path]) -> None:
+def _rewrite_pack(path: Path, change: Callable[[list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]]) -> None:
+    """Write a pack again, whole and with a valid digest, with its entries changed."""
+    found = packs._read(path)
+    assert found is not None
+    stash.write(path, pickle.dumps((packs._FORMAT, change(sorted(found.items())))))
+
+
+def test_torn_or_garbled_packs_and_entries_are_ignored_and_recomputed(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packs, "PACK_ENTRIES", 4)
     project = _project(project_factory, "torn")
     generate(Project(project), TODAY)
     before = _docs(project)
-    entries = sorted((project / ".cache" / "kb").glob("*.pickle"))
-    data = entries[0].read_bytes()
-    entries[0].write_bytes(data[: len(data) // 2])  # torn: a crash in the middle of a write
-    flipped = bytearray(entries[1].read_bytes())
+    found = sorted((project / ".cache" / "kb").glob("*" + packs.SUFFIX))
+    assert len(found) == 6
+    data = found[0].read_bytes()
+    found[0].write_bytes(data[: len(data) // 2])  # torn: a crash in the middle of a write
+    flipped = bytearray(found[1].read_bytes())
     flipped[len(flipped) // 2] ^= 0x55
-    entries[1].write_bytes(bytes(flipped))  # one bit pattern changed
-    entries[2].write_bytes(b"")  # empty
-    entries[3].write_bytes(entries[4].read_bytes())  # a whole, valid entry under another key
+    found[1].write_bytes(bytes(flipped))  # one bit pattern changed
+    found[2].write_bytes(b"")  # empty
+    # A whole, valid pack whose first two entries were filed under each other's keys.
+    _rewrite_pack(found[3], lambda entries: [(entries[1][0], entries[0][1]), (entries[0][0], entries[1][1]), *entries[2:]])
     store = cache.for_project(Project(project).cache)
     store.memory.clear()
     shutil.rmtree(project / "docs" / "articles")
     generate(Project(project), TODAY)
-    assert store.stats.torn == 3
-    assert store.stats.misses == 4
+    assert store.stats.torn == 3 + 2
+    assert (store.stats.hits, store.stats.misses) == (24 - 14, 3 * 4 + 2)
     assert _docs(project) == before
-    # The recomputed entries replaced the damaged ones.
-    store.memory.clear()
+    # The recomputed entries replaced the damaged packs: every pack left reads whole.
+    left = sorted((project / ".cache" / "kb").glob("*" + packs.SUFFIX))
+    assert left and all(packs._read(path) is not None for path in left)
+    store = cache.Cache(Project(project).cache)  # a new process
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, store)
     generate(Project(project), TODAY)
     assert (store.stats.hits, store.stats.torn) == (24, 0)
+
+
+def test_packs_of_unused_entries_are_deleted_and_mostly_dead_ones_merged(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packs, "PACK_ENTRIES", 4)
+    project = _project(project_factory, "pruned")
+    generate(Project(project), TODAY)
+    folder = project / ".cache" / "kb"
+    sources = sorted((project / "sources").glob("*.md"))
+    store = cache.for_project(Project(project).cache)
+    # Three of the four articles of one pack removed: that pack is merged away, its last
+    # entry carried into a new pack with nothing else lost.
+    first = sorted(folder.glob("*" + packs.SUFFIX))[0]
+    keys = set(packs._read(first) or {})
+    by_key = {store.key_of(article): article for article in build.check(Project(project), TODAY).articles}
+    doomed = [by_key[key] for key in sorted(keys)][:3]
+    for article in doomed:
+        next(path for path in sources if path.stem == article.id).unlink()
+    generate(Project(project), TODAY)
+    assert not first.exists()
+    held = {key for path in folder.glob("*" + packs.SUFFIX) for key in packs._read(path) or {}}
+    assert held == store._used and len(held) == 24 - 3
+    # A new process finds every remaining entry on disk.
+    fresh = cache.Cache(Project(project).cache)
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, fresh)
+    generate(Project(project), TODAY)
+    assert (fresh.stats.hits, fresh.stats.misses) == (21, 0)
+    assert _docs(project) == _fresh(project_factory, project, "pruned-reference")
+
+
+def test_small_packs_left_by_edits_are_merged(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packs, "SMALL", 2)
+    monkeypatch.setattr(packs, "SMALL_PACKS", 3)
+    project = _project(project_factory, "small")
+    generate(Project(project), TODAY)
+    folder = project / ".cache" / "kb"
+    sources = sorted((project / "sources").glob("*.md"))
+    counts = []
+    for number, path in enumerate(sources[:8]):
+        _edit(path, "\n\n", f"\n\nEdit number {number}.\n\n")
+        generate(Project(project), TODAY)
+        counts.append(len(list(folder.glob("*" + packs.SUFFIX))))
+    # Each edit leaves a pack of one entry; once more than three are there, the next build
+    # merges them with its own new entry into one pack.
+    assert counts == [2, 3, 4, 5, 2, 3, 4, 5]
+    store = cache.Cache(Project(project).cache)
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, store)
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.misses) == (24, 0)
+
+
+def test_packs_another_process_wrote_are_found(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "two-processes", n=6)
+    serving = cache.for_project(Project(project).cache)
+    generate(Project(project), TODAY)
+    path = sorted((project / "sources").glob("*.md"))[2]
+    _edit(path, "\n\n", "\n\nAn edit built by another process.\n\n")
+    other = cache.Cache(Project(project).cache)
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, other)
+    generate(Project(project), TODAY)
+    assert other.stats.misses == 1
+    # The long-lived process, its memory emptied, finds the other's new pack and its own.
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, serving)
+    serving.memory.clear()
+    generate(Project(project), TODAY)
+    assert (serving.stats.hits, serving.stats.misses, serving.stats.torn) == (6, 0, 0)
 
 
 def test_deleting_the_cache_changes_nothing(project_factory: Callable[..., Path]) -> None:
@@ -421,3 +505,29 @@ def test_a_taxonomy_saved_while_it_is_read_files_no_entry_under_its_new_key(proj
     monkeypatch.setattr(build, "read_taxonomy", real)
     generate(Project(project), TODAY)
     assert _docs(project) == _fresh(project_factory, project, "taxonomy-save-during-read-reference")
+
+
+def test_entries_go_to_disk_after_the_pages_and_even_when_writing_them_fails(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "saved-last", n=6)
+    order: list[str] = []
+    real_write, real_save = build.write_pages, cache.Cache.save
+
+    def failing_write(*args: Any, **kwargs: Any) -> Any:
+        order.append("pages")
+        raise RuntimeError("the disk is full")
+
+    def save(self: cache.Cache) -> None:
+        order.append("entries")
+        real_save(self)
+
+    monkeypatch.setattr(build, "write_pages", failing_write)
+    monkeypatch.setattr(cache.Cache, "save", save)
+    with pytest.raises(RuntimeError):
+        generate(Project(project), TODAY)
+    assert order == ["pages", "entries"]
+    monkeypatch.setattr(build, "write_pages", real_write)
+    store = cache.Cache(Project(project).cache)  # a new process finds what the failed build computed
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, store)
+    generate(Project(project), TODAY)
+    assert (store.stats.hits, store.stats.misses) == (6, 0)
+    assert _docs(project) == _fresh(project_factory, project, "saved-last-reference")
