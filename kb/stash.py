@@ -1,4 +1,4 @@
-"""The generator's own files outside docs/ (cache entries, page records): written whole or not at all, read back only when whole.
+"""The generator's own files outside docs/ (packs of cache entries, page records): written whole or not at all, read back only when whole.
 
 Each file holds a digest of its payload in front of it, and is written to a
 temporary file renamed into place; a torn, truncated or garbled file reads as
