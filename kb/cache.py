@@ -45,8 +45,8 @@ if TYPE_CHECKING:  # the page records are kb/keeper.py's; a long-lived process k
 # Bump when the layout of an entry changes (the code hash changes anyway, so this is belt and braces).
 FORMAT = b"kb-cache-1"
 _DIGEST = stash.DIGEST
-# Files of the earlier layout (one entry per file) or of a write cut short: the cache's to delete.
-_LEGACY = (".pickle", ".tmp")
+# Files of the earlier layout (one entry per file): the cache's to delete.
+_LEGACY = ".pickle"
 PACKAGE = Path(kb.__file__).resolve().parent
 
 
@@ -56,7 +56,7 @@ class Stats:
 
     hits: int = 0
     misses: int = 0
-    torn: int = 0  # packs and entries found damaged (each is computed again)
+    torn: int = 0  # packs and entries found damaged (their entries are computed again, their packs deleted or merged away)
 
 
 def code_hash(root: Path = PACKAGE) -> bytes:
@@ -224,11 +224,11 @@ class Cache:
         try:
             stored, entry = pickle.loads(payload)
         except Exception:  # an entry from another version of the code, or damaged: recompute it
-            self.stats.torn += 1
-            return None
-        # A whole entry filed under another key (a damaged pack's index) is no hit.
+            stored, entry = None, None
+        # A whole entry filed under another key (a damaged pack's index) is no hit either.
         if stored != key or not isinstance(entry, Entry):
             self.stats.torn += 1
+            self._packs.reject(key)
             return None
         # Kept in memory too: the next build of a long-lived process then reuses the very
         # same values, which the page renderers' own memos recognise by identity.
@@ -246,14 +246,16 @@ class Cache:
         self.memory = {k: v for k, v in self.memory.items() if k in self._used}
 
     def save(self) -> None:
-        """Keep on disk only the entries this build used, writing those it computed (once its pages are written)."""
+        """Write the entries this build computed, and delete or merge the packs it no longer needs (kb/packs.py); once its pages are written."""
         if self.folder is None or self._packs is None:
             return
         self._packs.finish(self._used)
+        now = time.time()
         with contextlib.suppress(OSError):
-            for path in self.folder.iterdir():
-                if path.name.endswith(_LEGACY):
-                    path.unlink(missing_ok=True)
+            for found in os.scandir(self.folder):
+                if found.name.endswith(_LEGACY) or stash.temporary(found.name, now - found.stat(follow_symlinks=False).st_mtime):
+                    with contextlib.suppress(OSError):
+                        os.unlink(found.path)
 
 
 # A long-lived process (mkdocs serve) checks every source again after each save. A file

@@ -31,7 +31,7 @@ _DIGEST = stash.DIGEST
 
 INDEX = "pages.index"
 _INDEX_FORMAT = "kb-pages-2"
-LINES = "lines.index"  # not *.pickle, *.tmp or *.pack: the cache deletes such files it does not use
+LINES = "lines.index"  # not *.pickle, *.tmp or *.pack: the cache deletes files of those names (kb/cache.py, kb/packs.py)
 _LINES_FORMAT = "kb-lines-1"
 # The stored lines are written again when more than this share of a build's lines
 # was not among them (a build from nothing, a new taxonomy): one edited article leaves

@@ -33,7 +33,7 @@ PACK_ENTRIES = 250
 LIVE_SHARE = 0.5
 # Builds after small edits each leave a pack of one entry or a few: beyond this many packs
 # of fewer than SMALL entries, the smallest are merged, at most PACK_ENTRIES entries per build.
-SMALL = PACK_ENTRIES // 8
+SMALL = 32
 SMALL_PACKS = 16
 _FORMAT = b"kb-pack-1"
 
@@ -43,7 +43,7 @@ class Packs:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.torn = 0  # packs of this build found torn, garbled or of another format
+        self.torn = 0  # packs this build found torn, garbled or of another format (a missing one is not torn)
         self._base = b""
         self._keys: dict[str, frozenset[bytes]] = {}  # pack name -> its keys (the packs of the current base)
         self._where: dict[bytes, str] = {}  # key -> the pack holding it
@@ -52,35 +52,45 @@ class Packs:
         self._listed = False  # whether this build looked for packs it did not know
         self._pending: dict[bytes, bytes] = {}  # key -> payload, computed in this build, written by finish()
         self._torn: set[str] = set()  # packs of the current base that could not be read: deleted by finish()
+        self._rejected: set[str] = set()  # packs that gave a damaged entry: merged by finish()
 
     def begin(self, base: bytes) -> None:
         """Start a build whose entries are keyed under `base` (packs of another base are never read)."""
         if base != self._base:
             self._keys, self._where, self._base = {}, {}, base
         self.torn = 0
-        self._payloads, self._opened, self._listed, self._pending, self._torn = {}, set(), False, {}, set()
+        self._payloads, self._opened, self._listed, self._pending, self._torn, self._rejected = {}, set(), False, {}, set(), set()
 
     def get(self, key: bytes) -> bytes | None:
-        """The pickled entry stored under `key`, or None; each pack is read at most once a build, when first needed."""
-        if key not in self._where and not self._listed:
-            self._listed = True  # a key no known pack holds: look once for packs another build wrote
+        """The pickled entry stored under `key`, or None; a pack is read once a build, when first needed (and again if finish() merges it)."""
+        holder = self._where.get(key)
+        if holder is not None and holder not in self._opened:
+            self._open(holder)
+        if key not in self._payloads and not self._listed:
+            # A key no pack known holds (or one since gone): look once for packs another build wrote.
+            self._listed = True
             names = set(self._names(self._base))
             for gone in set(self._keys) - names:
                 self._forget(gone)
             for new in sorted(names - set(self._keys) - self._opened):
                 self._open(new)
-        holder = self._where.get(key)
-        if holder is not None and holder not in self._opened:
-            self._open(holder)
         return self._payloads.pop(key, None)
+
+    def reject(self, key: bytes) -> None:
+        """The entry get() gave for `key` was damaged or filed under another key: finish() merges its pack away, with the entry computed again."""
+        holder = self._where.get(key)
+        if holder is not None:
+            self._rejected.add(holder)
 
     def _open(self, name: str) -> None:
         self._opened.add(name)
-        found = _read(self.folder / name)
+        path = self.folder / name
+        found = _read(path)
         if found is None:
-            self.torn += 1
-            self._torn.add(name)
             self._forget(name)
+            if path.exists():  # (a pack another process merged away since is not damaged)
+                self.torn += 1
+                self._torn.add(name)
             return
         self._keys[name] = frozenset(found)
         self._where.update(dict.fromkeys(found, name))
@@ -96,11 +106,11 @@ class Packs:
         self._pending[key] = payload
 
     def finish(self, used: set[bytes]) -> None:
-        """Write this build's new entries as packs; delete the packs of other bases and those with no entry in `used`; merge the mostly dead and the small."""
+        """Write this build's new entries as packs; delete the torn and other bases' packs; merge away the small, the mostly unused and the damaged."""
         merge: list[str] = []
         for name, keys in sorted(self._keys.items()):
             live = len(keys & used)
-            if live == 0 or live < LIVE_SHARE * len(keys):
+            if live == 0 or live < LIVE_SHARE * len(keys) or name in self._rejected:
                 merge.append(name)
         small = sorted((len(keys), name) for name, keys in self._keys.items() if name not in merge and len(keys) < SMALL)
         if len(small) > SMALL_PACKS:
@@ -114,11 +124,13 @@ class Packs:
         fresh = {key: payload for key, payload in self._pending.items() if key in used}
         self._pending, self._payloads = {}, {}
         entries = sorted({**carried, **fresh}.items())
-        written = {self._write(entries[start : start + PACK_ENTRIES]) for start in range(0, len(entries), PACK_ENTRIES)}
+        written = [self._write(entries[start : start + PACK_ENTRIES]) for start in range(0, len(entries), PACK_ENTRIES)]
         # A pack just written can bear an old one's name (the same keys): it is the new one, kept.
-        for name in sorted((set(merge) | self._torn) - written):
+        # If a pack could not be written, the packs it was to replace stay: nothing is lost.
+        doomed = self._torn if None in written else set(merge) | self._torn
+        for name in sorted(doomed - set(written)):
             self._delete(name)
-        self._torn = set()
+        self._torn, self._rejected = set(), set()
         for name in self._names(None):
             if not name.startswith(self._prefix(self._base)):
                 self._delete(name)
@@ -133,15 +145,17 @@ class Packs:
             carried.update((key, payload) for key, payload in found.items() if key in used)
         return carried
 
-    def _write(self, entries: list[tuple[bytes, bytes]]) -> str:
+    def _write(self, entries: list[tuple[bytes, bytes]]) -> str | None:
+        """Write one pack; its name, or None if it could not be written."""
         digest = hashlib.blake2b(digest_size=16)
         for key, _ in entries:
             digest.update(key)
         name = f"{self._prefix(self._base)}{digest.hexdigest()}{SUFFIX}"
-        stash.write(self.folder / name, pickle.dumps((_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
-        if (self.folder / name).is_file():
-            self._keys[name] = frozenset(key for key, _ in entries)
-            self._where.update(dict.fromkeys(self._keys[name], name))
+        if not stash.write(self.folder / name, pickle.dumps((_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL)):
+            return None
+        self._torn.discard(name)
+        self._keys[name] = frozenset(key for key, _ in entries)
+        self._where.update(dict.fromkeys(self._keys[name], name))
         return name
 
     def _delete(self, name: str) -> None:

@@ -13,6 +13,14 @@ import os
 from pathlib import Path
 
 DIGEST = 32
+# A temporary file older than this was left by a write that was cut short; a younger one
+# may be another process's write in progress, which deleting it would make fail.
+ABANDONED_S = 600.0
+
+
+def temporary(name: str, age_s: float) -> bool:
+    """Whether `name` is a temporary file of write() this process owns, or one a write left `age_s` seconds ago (no write takes that long)."""
+    return name.endswith(f".{os.getpid()}.tmp") or (name.endswith(".tmp") and age_s > ABANDONED_S)
 
 
 def read(path: Path) -> bytes | None:
@@ -27,8 +35,8 @@ def read(path: Path) -> bytes | None:
     return payload
 
 
-def write(path: Path, payload: bytes) -> None:
-    """payload, with its digest in front, into `path` via a temporary file; a failure only costs time."""
+def write(path: Path, payload: bytes) -> bool:
+    """payload, with its digest in front, into `path` via a temporary file; whether it was written (a failure only costs time)."""
     digest = hashlib.blake2b(payload, digest_size=DIGEST).digest()
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -41,3 +49,5 @@ def write(path: Path, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+        return False
+    return True

@@ -144,9 +144,12 @@ def test_torn_or_garbled_packs_and_entries_are_ignored_and_recomputed(project_fa
     assert store.stats.torn == 3 + 2
     assert (store.stats.hits, store.stats.misses) == (24 - 14, 3 * 4 + 2)
     assert _docs(project) == before
-    # The recomputed entries replaced the damaged packs: every pack left reads whole.
+    # The recomputed entries replaced the damaged packs, and the pack of mis-filed entries
+    # is gone: every pack left reads whole and holds each entry under its own key.
     left = sorted((project / ".cache" / "kb").glob("*" + packs.SUFFIX))
-    assert left and all(packs._read(path) is not None for path in left)
+    held = [packs._read(path) for path in left]
+    assert left and all(found is not None for found in held)
+    assert all(pickle.loads(payload)[0] == key for found in held for key, payload in (found or {}).items())
     store = cache.Cache(Project(project).cache)  # a new process
     monkeypatch.setitem(cache._OPEN, Project(project).cache, store)
     generate(Project(project), TODAY)
@@ -172,11 +175,18 @@ def test_packs_of_unused_entries_are_deleted_and_mostly_dead_ones_merged(project
     assert not first.exists()
     held = {key for path in folder.glob("*" + packs.SUFFIX) for key in packs._read(path) or {}}
     assert held == store._used and len(held) == 24 - 3
+    # Every article of another pack removed: the pack is deleted, and no pack is written for it.
+    before = sorted(folder.glob("*" + packs.SUFFIX))
+    emptied = next(path for path in before if len(packs._read(path) or {}) == 4)
+    for key in packs._read(emptied) or {}:
+        next(path for path in sources if path.stem == by_key[key].id).unlink()
+    generate(Project(project), TODAY)
+    assert sorted(folder.glob("*" + packs.SUFFIX)) == [path for path in before if path != emptied]
     # A new process finds every remaining entry on disk.
     fresh = cache.Cache(Project(project).cache)
     monkeypatch.setitem(cache._OPEN, Project(project).cache, fresh)
     generate(Project(project), TODAY)
-    assert (fresh.stats.hits, fresh.stats.misses) == (21, 0)
+    assert (fresh.stats.hits, fresh.stats.misses) == (24 - 3 - 4, 0)
     assert _docs(project) == _fresh(project_factory, project, "pruned-reference")
 
 
@@ -199,6 +209,53 @@ def test_small_packs_left_by_edits_are_merged(project_factory: Callable[..., Pat
     monkeypatch.setitem(cache._OPEN, Project(project).cache, store)
     generate(Project(project), TODAY)
     assert (store.stats.hits, store.stats.misses) == (24, 0)
+
+
+def test_a_pack_another_process_merged_away_is_no_miss(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(project_factory, "merged-elsewhere", n=6)
+    serving = cache.for_project(Project(project).cache)
+    generate(Project(project), TODAY)
+    # Another process wrote the same entries under another pack's name and deleted this one.
+    (known,) = (project / ".cache" / "kb").glob("*" + packs.SUFFIX)
+    known.rename(known.with_name(known.name[:-len(packs.SUFFIX)] + "0" + packs.SUFFIX))
+    serving.memory.clear()
+    generate(Project(project), TODAY)
+    assert (serving.stats.hits, serving.stats.misses, serving.stats.torn) == (6, 0, 0)
+
+
+def test_a_pack_that_cannot_be_written_loses_no_entry(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packs, "PACK_ENTRIES", 4)
+    project = _project(project_factory, "full-disk")
+    generate(Project(project), TODAY)
+    folder = project / ".cache" / "kb"
+    before = {path.name: path.read_bytes() for path in folder.glob("*" + packs.SUFFIX)}
+    # Three of one pack's four articles removed (the pack is to be merged), the disk full.
+    first = sorted(folder.glob("*" + packs.SUFFIX))[0]
+    store = cache.for_project(Project(project).cache)
+    by_key = {store.key_of(article): article for article in build.check(Project(project), TODAY).articles}
+    for key in sorted(packs._read(first) or {})[:3]:
+        (project / "sources" / f"{by_key[key].id}.md").unlink()
+    monkeypatch.setattr(stash, "write", lambda path, payload: False)
+    generate(Project(project), TODAY)
+    assert {path.name: path.read_bytes() for path in folder.glob("*" + packs.SUFFIX)} == before
+    monkeypatch.undo()
+    fresh = cache.Cache(Project(project).cache)
+    monkeypatch.setitem(cache._OPEN, Project(project).cache, fresh)
+    generate(Project(project), TODAY)
+    assert (fresh.stats.hits, fresh.stats.misses) == (21, 0)
+
+
+def test_only_abandoned_temporary_files_are_deleted(project_factory: Callable[..., Path]) -> None:
+    project = _project(project_factory, "temporaries", n=6)
+    folder = project / ".cache" / "kb"
+    folder.mkdir(parents=True)
+    writing = folder / ".next.pack.999999.tmp"  # another process's write in progress
+    writing.write_bytes(b"half")
+    left = folder / ".old.pack.999998.tmp"  # a write cut short long ago
+    left.write_bytes(b"half")
+    os.utime(left, (1_000_000_000, 1_000_000_000))
+    generate(Project(project), TODAY)
+    assert writing.exists() and not left.exists()
 
 
 def test_packs_another_process_wrote_are_found(project_factory: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
