@@ -10,9 +10,9 @@ changes nothing but the time a build takes.
 
 Entries are stored many to a file (kb/packs.py). Crash safety: a pack is
 written whole or not at all, with a digest (kb/stash.py); a pack or an entry
-that is torn, truncated or unreadable is ignored (and recomputed), never trusted. The records of which pages can stay as written
-are kb/keeper.py's. Entries are pickles of
-the generator's own values: the cache is trusted like the code next to it, so
+that is torn, truncated or unreadable is ignored (and recomputed), never
+trusted. The records of which pages can stay as written are kb/keeper.py's.
+Entries are pickles of the generator's own values: the cache is trusted like the code next to it, so
 keep `.cache/` out of version control (it is in .gitignore).
 """
 

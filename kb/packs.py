@@ -153,7 +153,6 @@ class Packs:
         name = f"{self._prefix(self._base)}{digest.hexdigest()}{SUFFIX}"
         if not stash.write(self.folder / name, pickle.dumps((_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL)):
             return None
-        self._torn.discard(name)
         self._keys[name] = frozenset(key for key, _ in entries)
         self._where.update(dict.fromkeys(self._keys[name], name))
         return name

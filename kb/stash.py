@@ -18,9 +18,14 @@ DIGEST = 32
 ABANDONED_S = 600.0
 
 
+def _own() -> str:
+    """How the names of this process's temporary files end."""
+    return f".{os.getpid()}.tmp"
+
+
 def temporary(name: str, age_s: float) -> bool:
     """Whether `name` is a temporary file of write() this process owns, or one a write left `age_s` seconds ago (no write takes that long)."""
-    return name.endswith(f".{os.getpid()}.tmp") or (name.endswith(".tmp") and age_s > ABANDONED_S)
+    return name.endswith(_own()) or (name.endswith(".tmp") and age_s > ABANDONED_S)
 
 
 def read(path: Path) -> bytes | None:
@@ -38,7 +43,7 @@ def read(path: Path) -> bytes | None:
 def write(path: Path, payload: bytes) -> bool:
     """payload, with its digest in front, into `path` via a temporary file; whether it was written (a failure only costs time)."""
     digest = hashlib.blake2b(payload, digest_size=DIGEST).digest()
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}{_own()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
