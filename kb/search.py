@@ -209,6 +209,7 @@ def normalise(bundle: Path) -> None:
             _write(bundle / "filter" / f"{new_hash}.pf_filter", content)
             filters.append([name, new_hash])
         meta[3] = sorted(filters, key=lambda item: _pair(item, meta_path)[0])
+        meta[2] = tile(meta[2], meta_path)
         new_hash = f"{language}_{_digest(meta, 10)}"
         meta_path.unlink()
         _write(bundle / f"pagefind.{new_hash}.pf_meta", meta)
@@ -216,3 +217,59 @@ def normalise(bundle: Path) -> None:
             raise SearchIndexError(f"{entry_path}: no hash {old_hash!r}; is this the Pagefind version of constraints.txt?")
         text = text.replace(f'"hash":"{old_hash}"', f'"hash":"{new_hash}"')
     entry_path.write_text(text, encoding="utf-8")
+
+
+# --- word chunks a query fetches ------------------------------------------------------
+# Pagefind 1.5 bounds each chunk of the word index by the shortest prefixes that tell its
+# first and last words from the neighbouring chunks' ("ag" for a chunk ending with
+# "agreement" when the next begins with "ahead"), which leaves gaps between chunks. A
+# query word in a gap ("agreement" > "ag") finds no chunk by its bounds, and the browser
+# then fetches every chunk whose shortened bounds admit the word's prefixes: for
+# "agreement", also the chunk ending with the word "a", which holds that word's postings
+# on every page (17 KB a bundle at 5,000 articles).
+#
+# Each chunk's upper bound is therefore raised to just below the shortest prefix of the
+# next chunk's lower bound that is above it ("ag" -> just below "ah"). A word that now
+# falls inside the raised bound is no prefix of the next lower bound, so every word it
+# begins lies in that one chunk, the only one that can hold its extensions; the prefixes of
+# the next bound ("imp" before "impl") stay in the gap and still fetch every chunk that may
+# hold their extensions. Chunk files are unchanged; only the bounds in the meta file move.
+
+_ABOVE_EVERY_WORD = "\U0010ffff"  # the last code point: no query word contains it
+
+
+def just_below(bound: str) -> str:
+    """A string above every word that sorts below `bound` (as Rust compares strings), and itself below `bound`."""
+    last = ord(bound[-1]) - 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters: step over them
+        last = 0xD7FF
+    return bound[:-1] + chr(last) + _ABOVE_EVERY_WORD
+
+
+def raised(high: str, next_low: str) -> str:
+    """The upper bound `high` raised to just below the shortest prefix of `next_low` above it."""
+    for length in range(1, len(next_low) + 1):
+        if next_low[:length] > high:
+            return just_below(next_low[:length])
+    return high  # unreachable when high < next_low: next_low itself is above it
+
+
+def tile(chunks: cbor.Value, where: Path) -> list[cbor.Value]:
+    """The meta file's [from, to, file] chunk bounds with each upper bound raised (see above)."""
+    if not isinstance(chunks, list):
+        raise SearchIndexError(f"{where}: unexpected layout; is this the Pagefind version of constraints.txt?")
+    bounds = []
+    for chunk in chunks:
+        if not (isinstance(chunk, list) and len(chunk) == 3 and all(isinstance(part, str) and part for part in chunk)):
+            raise SearchIndexError(f"{where}: unexpected chunk {chunk!r}; is this the Pagefind version of constraints.txt?")
+        bounds.append((str(chunk[0]), str(chunk[1]), str(chunk[2])))
+    raised_bounds: list[cbor.Value] = []
+    for number, (low, high, name) in enumerate(bounds):
+        if number + 1 < len(bounds):
+            next_low = bounds[number + 1][0]
+            # Rust compares strings by their UTF-8 bytes, Python by code points: the same order.
+            if not low <= high < next_low:
+                raise SearchIndexError(f"{where}: chunks out of order at {high!r} and {next_low!r}; is this the Pagefind version of constraints.txt?")
+            high = raised(high, next_low)
+        raised_bounds.append([low, high, name])
+    return raised_bounds
