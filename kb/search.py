@@ -234,6 +234,9 @@ def normalise(bundle: Path) -> None:
 # begins lies in that one chunk, the only one that can hold its extensions; the prefixes of
 # the next bound ("imp" before "impl") stay in the gap and still fetch every chunk that may
 # hold their extensions. Chunk files are unchanged; only the bounds in the meta file move.
+# One thing does change: for a word the index does not hold, Pagefind falls back to the
+# longest indexed word it begins with, and now looks for it only in the word's own chunk.
+# A misspelt "agrement" used to match every page through the word "a"; it now matches none.
 
 _ABOVE_EVERY_WORD = "\U0010ffff"  # the last code point: no query word contains it
 
