@@ -220,23 +220,28 @@ def normalise(bundle: Path) -> None:
 
 
 # --- word chunks a query fetches ------------------------------------------------------
-# Pagefind 1.5 bounds each chunk of the word index by the shortest prefixes that tell its
-# first and last words from the neighbouring chunks' ("ag" for a chunk ending with
-# "agreement" when the next begins with "ahead"), which leaves gaps between chunks. A
-# query word in a gap ("agreement" > "ag") finds no chunk by its bounds, and the browser
-# then fetches every chunk whose shortened bounds admit the word's prefixes: for
-# "agreement", also the chunk ending with the word "a", which holds that word's postings
-# on every page (17 KB a bundle at 5,000 articles).
+# Pagefind 1.5 bounds each chunk of the word index by prefixes that tell its first and
+# last words from the neighbouring chunks' ("ag" for a chunk ending with "agreement" when
+# the next begins with "ahead"), which leaves gaps between chunks. The browser looks up
+# each query word, and its stem, among the bounds: a word inside a chunk's bounds fetches
+# that chunk; a word in a gap ("agreement" > "ag") fetches every chunk whose bounds, cut
+# to the word's length, admit it: for "agreement", also the chunk ending with the word
+# "a", whose postings are on every page (17-21 KB a bundle at 5,000 articles).
 #
 # Each chunk's upper bound is therefore raised to just below the shortest prefix of the
-# next chunk's lower bound that is above it ("ag" -> just below "ah"). A word that now
-# falls inside the raised bound is no prefix of the next lower bound, so every word it
-# begins lies in that one chunk, the only one that can hold its extensions; the prefixes of
-# the next bound ("imp" before "impl") stay in the gap and still fetch every chunk that may
-# hold their extensions. Chunk files are unchanged; only the bounds in the meta file move.
-# One thing does change: for a word the index does not hold, Pagefind falls back to the
-# longest indexed word it begins with, and now looks for it only in the word's own chunk.
-# A misspelt "agrement" used to match every page through the word "a"; it now matches none.
+# next chunk's lower bound that is above it ("ag" -> just below "ah"; with Pagefind 1.5's
+# bounds that prefix is the lower bound itself, and the search keeps a word that begins
+# the next chunk's words out of this one should another version write longer ones). A
+# word inside the raised bound begins no word of a later chunk, so the one chunk it now
+# fetches holds every word it begins. The last chunk's upper bound goes above every word.
+# Chunk files are unchanged; only the meta file's bounds move, and no gap is left between
+# chunks or after them.
+#
+# What changes is the lookup of a word the index does not hold (a misspelling): Pagefind
+# then falls back to the longest indexed word it begins with, among the chunks it fetched,
+# and it now fetches the word's own chunk only. A misspelt "agrement" matched every page
+# through the word "a" and now matches none; "orea", which fetched no chunk and matched
+# nothing, now fetches its own and matches the pages of a shorter word it begins with.
 
 _ABOVE_EVERY_WORD = "\U0010ffff"  # the last code point: no query word contains it
 
@@ -244,6 +249,8 @@ _ABOVE_EVERY_WORD = "\U0010ffff"  # the last code point: no query word contains 
 def just_below(bound: str) -> str:
     """A string above every word that sorts below `bound` (as Rust compares strings), and itself below `bound`."""
     last = ord(bound[-1]) - 1
+    if last < 0:  # below "ab\0" are "ab" and what sorts below it
+        return bound[:-1]
     if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters: step over them
         last = 0xD7FF
     return bound[:-1] + chr(last) + _ABOVE_EVERY_WORD
@@ -274,5 +281,7 @@ def tile(chunks: cbor.Value, where: Path) -> list[cbor.Value]:
             if not low <= high < next_low:
                 raise SearchIndexError(f"{where}: chunks out of order at {high!r} and {next_low!r}; is this the Pagefind version of constraints.txt?")
             high = raised(high, next_low)
+        else:
+            high = _ABOVE_EVERY_WORD  # the last chunk holds every word after its lower bound
         raised_bounds.append([low, high, name])
     return raised_bounds
